@@ -1,0 +1,73 @@
+# ovm-release — plain Makefile (git, tig).
+#   make            build ./ovm-release (warnings are errors)
+#   make test       install missing packages, build with sanitizers, run every test
+#   make demo       install missing packages, build, run the main job on an example repo
+#   make SANITIZE=address,undefined   one knob for sanitizers
+
+PKGS     = libgit2 libcjson libcurl libpcre2-8
+CC      ?= cc
+SANITIZE ?=
+BUILD   ?= build
+OPT     ?= -O2 -g
+WARN     = -Wall -Wextra -Wformat-security -Wstrict-prototypes -Wvla \
+           -Wwrite-strings -Wmissing-prototypes -Werror
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS)
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CFLAGS  += -DOVM_VERSION='"$(VERSION)"'
+
+MAIN_SRC = src/main.c $(wildcard src/cmd_*.c)
+LIB_SRC  = $(filter-out $(MAIN_SRC),$(wildcard src/*.c))
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/obj/%.o)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BIN      = $(BUILD)/ovm-release
+
+.PHONY: all unit test demo deps clean bench check-tools
+all: $(BIN) ovm-release
+
+ovm-release: $(BIN)
+	@ln -sf $(BIN) $@
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/ovm/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libovm.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(BUILD)/libovm.a
+	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libovm.a $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libovm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libovm.a $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+deps:
+	@sh ci/install-deps.sh
+
+# The test build lives apart from the release build: sanitizers on, -Werror.
+test: deps
+	@$(MAKE) --no-print-directory BUILD=build/test SANITIZE=address,undefined OPT="-O1 -g" all unit
+	@sh tests/run.sh build/test
+
+demo: deps all
+	@sh demo/demo.sh "$(CURDIR)/$(BIN)"
+
+bench: deps all
+	@sh bench/run.sh $(BENCHFLAGS)
+
+clean:
+	rm -rf build ovm-release
