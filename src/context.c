@@ -1,0 +1,123 @@
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ovm/context.h"
+#include "ovm/git.h"
+#include "ovm/util.h"
+
+int
+ovm_open_repo(struct ovm_repo **out, const struct ovm_opts *o,
+    struct ovm_err *err)
+{
+	int rc = ovm_git_open(out, o->repo, err);
+
+	if (rc == OVM_ENOTFOUND) {
+		err->code = OVM_EINPUT;
+		ovm_err_hint(err, "run it inside a git repository, or pass --repo");
+		return OVM_EINPUT;
+	}
+	return rc;
+}
+
+int
+ovm_load_repo_config(struct ovm_config *out, struct ovm_repo *repo,
+    const struct ovm_opts *o, struct ovm_err *err)
+{
+	char *buf = NULL, *path = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (o->config != NULL) {
+		rc = ovm_read_file(&buf, &len, o->config, err);
+		if (rc < 0) {
+			err->code = rc = OVM_ECONFIG;
+			goto done;
+		}
+		rc = ovm_config_load(out, buf, len, o->config, err);
+		goto done;
+	}
+	if (repo == NULL || ovm_git_workdir(repo) == NULL) {
+		rc = ovm_config_load(out, NULL, 0, NULL, err);
+		goto done;
+	}
+	if (asprintf(&path, "%s%s", ovm_git_workdir(repo), OVM_CONFIG_FILE) < 0) {
+		path = NULL;
+		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		goto done;
+	}
+	rc = ovm_read_file(&buf, &len, path, err);
+	if (rc == OVM_ENOTFOUND) {
+		rc = ovm_config_load(out, NULL, 0, NULL, err);
+		goto done;
+	}
+	if (rc < 0) {
+		err->code = rc = OVM_ECONFIG;
+		goto done;
+	}
+	rc = ovm_config_load(out, buf, len, OVM_CONFIG_FILE, err);
+done:
+	free(buf);
+	free(path);
+	return rc;
+}
+
+int
+ovm_load_worktree_config(struct ovm_config *out, const struct ovm_opts *o,
+    struct ovm_err *err)
+{
+	struct ovm_repo *repo = NULL;
+	int rc;
+
+	if (o->config == NULL) {
+		rc = ovm_git_open(&repo, o->repo, err);
+		if (rc < 0 && !(rc == OVM_ENOTFOUND && o->repo == NULL))
+			return rc;
+	}
+	rc = ovm_load_repo_config(out, repo, o, err);
+	ovm_git_close(repo);
+	return rc;
+}
+
+char *
+ovm_config_watch_path(struct ovm_repo *repo, const struct ovm_opts *o)
+{
+	char *abs;
+	const char *wd = repo != NULL ? ovm_git_workdir(repo) : NULL;
+	char *res;
+
+	if (o->config == NULL || wd == NULL)
+		return strdup(OVM_CONFIG_FILE);
+	abs = realpath(o->config, NULL);
+	if (abs == NULL)
+		return strdup(OVM_CONFIG_FILE);
+	if (strncmp(abs, wd, strlen(wd)) == 0)
+		res = strdup(abs + strlen(wd));
+	else
+		res = strdup(OVM_CONFIG_FILE);
+	free(abs);
+	return res;
+}
+
+int
+ovm_use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
+}
+
+int
+ovm_utf8_locale(void)
+{
+	const char *cs;
+
+	setlocale(LC_CTYPE, "");
+	cs = nl_langinfo(CODESET);
+	return cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+}
