@@ -1,0 +1,136 @@
+/* ovm-release plan (--plan): what would be done and why; read-only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ovm/cli.h"
+#include "ovm/context.h"
+#include "ovm/inputs.h"
+#include "ovm/plan.h"
+
+/* $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are appended to, never replaced. */
+static int
+github_files(const struct ovm_plan *p, const struct ovm_opts *o,
+    struct ovm_err *err)
+{
+	const char *out = getenv("GITHUB_OUTPUT");
+	const char *sum = getenv("GITHUB_STEP_SUMMARY");
+	FILE *f;
+	int rc = 0;
+
+	if (out != NULL && out[0] != '\0') {
+		f = fopen(out, "a");
+		if (f == NULL)
+			return ovm_err_set(err, OVM_EIO, "cannot open $GITHUB_OUTPUT");
+		rc = ovm_plan_write_github_output(f, p, o->tracks.n == 1, err);
+		if (fclose(f) != 0 && rc == 0)
+			rc = ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
+		if (rc < 0)
+			return rc;
+	}
+	if (sum != NULL && sum[0] != '\0') {
+		f = fopen(sum, "a");
+		if (f == NULL)
+			return ovm_err_set(err, OVM_EIO,
+			    "cannot open $GITHUB_STEP_SUMMARY");
+		rc = ovm_plan_write_step_summary(f, p);
+		if (fclose(f) != 0 || rc < 0)
+			return ovm_err_set(err, OVM_EIO,
+			    "cannot write $GITHUB_STEP_SUMMARY");
+	}
+	return 0;
+}
+
+/* Refuses --track names the configuration does not have. */
+int
+ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_opts *o,
+    struct ovm_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < o->tracks.n; i++)
+		if (ovm_config_track(cfg, o->tracks.v[i]) == NULL)
+			return ovm_err_set(err, OVM_EUSAGE,
+			    "--track '%s': no such track in the configuration",
+			    o->tracks.v[i]);
+	return 0;
+}
+
+int
+cmd_plan(const struct ovm_opts *o)
+{
+	struct ovm_repo *repo = NULL;
+	struct ovm_config cfg;
+	struct ovm_inputs in;
+	struct ovm_plan plan;
+	struct ovm_plan_opts po;
+	struct ovm_err err = OVM_ERR_INIT;
+	struct ovm_input_flags fl = { o->event, o->before, o->after, o->branch,
+	    o->remote };
+	const char *active = getenv("OVM_RELEASE_ACTIVE");
+	char *watch = NULL;
+	int rc, status;
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&in, 0, sizeof(in));
+	memset(&plan, 0, sizeof(plan));
+	rc = ovm_open_repo(&repo, o, &err);
+	if (rc == 0)
+		rc = ovm_load_repo_config(&cfg, repo, o, &err);
+	if (rc == 0)
+		rc = ovm_check_tracks(&cfg, o, &err);
+	if (rc == 0)
+		rc = ovm_inputs_resolve(&in, repo, &cfg, &fl, &err);
+	if (rc < 0) {
+		status = ovm_cli_error(&err);
+		if (getenv("GITHUB_ACTIONS") != NULL && err.file[0] != '\0')
+			printf("::error file=%s,line=%d::%s\n", err.file, err.line,
+			    "input error (see the log)");
+		goto done;
+	}
+	watch = ovm_config_watch_path(repo, o);
+	memset(&po, 0, sizeof(po));
+	po.only = &o->tracks;
+	po.in_ci = in.in_ci;
+	po.guard_env = active != NULL && active[0] != '\0';
+	po.check_unreleased = 1;
+	po.config_path = watch;
+	rc = ovm_plan_build(&plan, repo, &cfg, &in.ev, &po, &err);
+	if (rc < 0) {
+		status = ovm_cli_error(&err);
+		goto done;
+	}
+	plan.merge_prediction = in.merge_prediction;
+	if (in.in_ci && po.guard_env)
+		ovm_strv_push(&plan.warnings,
+		    "OVM_RELEASE_ACTIVE is set but ignored in CI");
+	if (o->json)
+		rc = ovm_plan_print_json(stdout, &plan, 0);
+	else
+		rc = ovm_plan_print_human(stdout, &plan, ovm_use_color(),
+		    ovm_utf8_locale());
+	if (in.in_ci) {
+		ovm_plan_print_annotations(o->json ? stderr : stdout, &plan);
+		if (github_files(&plan, o, &err) < 0) {
+			status = ovm_cli_error(&err);
+			goto done;
+		}
+	}
+	status = ovm_plan_exit_code(&plan);
+	if (status != 0 && !o->json) {
+		size_t i;
+
+		for (i = 0; i < plan.n_tracks; i++)
+			if (plan.tracks[i].exit_code == status) {
+				ovm_cli_error(&plan.tracks[i].err);
+				break;
+			}
+	}
+done:
+	free(watch);
+	ovm_plan_free(&plan);
+	ovm_inputs_free(&in);
+	ovm_config_free(&cfg);
+	ovm_git_close(repo);
+	return status;
+}
