@@ -1,0 +1,313 @@
+/*
+ * ovm-release run: the CI step.  Stage A on the checkout without network;
+ * for candidates, the remote's refs decide; then bump, commit, tag, push.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ovm/apply.h"
+#include "ovm/cli.h"
+#include "ovm/context.h"
+#include "ovm/inputs.h"
+#include "ovm/lock.h"
+#include "ovm/plan.h"
+#include "ovm/util.h"
+
+#define BOT_NAME "github-actions[bot]"
+#define BOT_EMAIL "41898282+github-actions[bot]@users.noreply.github.com"
+
+/* The configuration of the commit being released (SPEC 3.1). */
+static int
+config_at_after(struct ovm_config *out, struct ovm_repo *repo,
+    const struct ovm_opts *o, const char *after, struct ovm_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	unsigned mode = 0;
+	int rc;
+
+	if (o->config != NULL)
+		return ovm_load_repo_config(out, repo, o, err);
+	rc = ovm_git_blob_at(&buf, &len, &mode, repo, after, OVM_CONFIG_FILE,
+	    err);
+	if (rc == OVM_ENOTFOUND)
+		return ovm_config_load(out, NULL, 0, NULL, err);
+	if (rc < 0)
+		return rc;
+	if (buf == NULL)
+		return ovm_err_set(err, OVM_ECONFIG, "%s at %.12s is not a regular "
+		    "file (mode %06o)", OVM_CONFIG_FILE, after, mode);
+	rc = ovm_config_load(out, buf, len, OVM_CONFIG_FILE, err);
+	free(buf);
+	return rc;
+}
+
+static unsigned
+net_timeout(void)
+{
+	const char *s = getenv("OVM_RELEASE_TIMEOUT");
+	long v = s != NULL ? strtol(s, NULL, 10) : 0;
+
+	return v > 0 && v < 86400 ? (unsigned)v : 120;
+}
+
+/* SPEC 4.8: the first credential source that applies; prints the source. */
+static int
+credentials(struct ovm_remote_opts *ro, char **hdr, struct ovm_repo *repo,
+    int quiet, struct ovm_err *err)
+{
+	const char *tok = getenv("OVM_RELEASE_TOKEN");
+	char *url = NULL, *src = NULL;
+	int rc;
+
+	*hdr = NULL;
+	if (tok != NULL && tok[0] != '\0') {
+		ro->token = tok;
+		if (!quiet)
+			fprintf(stderr, "ovm-release: credentials: OVM_RELEASE_TOKEN\n");
+		return 0;
+	}
+	rc = ovm_git_remote_url(&url, repo, ro->remote, 1, err);
+	if (rc < 0)
+		return rc;
+	rc = ovm_git_extraheader(hdr, &src, repo, url, err);
+	free(url);
+	if (rc < 0)
+		return rc;
+	if (*hdr != NULL) {
+		ro->extraheader = *hdr;
+		if (!quiet)
+			fprintf(stderr, "ovm-release: credentials: %s\n", src);
+		free(src);
+		return 0;
+	}
+	tok = getenv("GITHUB_TOKEN");
+	if (tok == NULL || tok[0] == '\0')
+		tok = getenv("GH_TOKEN");
+	if (tok != NULL && tok[0] != '\0') {
+		ro->token = tok;
+		if (!quiet) {
+			fprintf(stderr, "ovm-release: credentials: %s\n",
+			    getenv("GITHUB_TOKEN") != NULL &&
+			    getenv("GITHUB_TOKEN")[0] ? "GITHUB_TOKEN" : "GH_TOKEN");
+			ovm_cli_warn("tags pushed with GitHub's workflow token start "
+			    "no other workflows: use a GitHub App token "
+			    "(OVM_RELEASE_TOKEN)");
+		}
+	}
+	return 0;
+}
+
+/* Tags that exist only here are ignored: the remote is the truth. */
+static void
+warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
+    const struct ovm_tagv *remote)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->n_tracks; i++) {
+		const struct ovm_track *t = p->tracks[i].cfg;
+
+		for (j = 0; j < t->tags.n; j++) {
+			struct ovm_tagv local = { NULL, 0 };
+			const char *at = strstr(t->tags.v[j], "{version}");
+			char *prefix = strndup(t->tags.v[j], at != NULL ?
+			    (size_t)(at - t->tags.v[j]) : 0);
+			size_t k, n = 0;
+
+			if (prefix == NULL)
+				continue;
+			if (ovm_git_tags_with_prefix(&local, repo, prefix, NULL) == 0)
+				for (k = 0; k < local.n; k++)
+					if (ovm_tagv_find(remote, local.v[k].name) == NULL &&
+					    n++ < 3)
+						ovm_strv_pushf(&p->tracks[i].warnings,
+						    "tag %s exists only locally: "
+						    "ignored", local.v[k].name);
+			free(prefix);
+			ovm_tagv_free(&local);
+		}
+	}
+}
+
+static int
+github_outputs(const struct ovm_plan *p, const struct ovm_opts *o,
+    struct ovm_err *err)
+{
+	const char *out = getenv("GITHUB_OUTPUT");
+	const char *sum = getenv("GITHUB_STEP_SUMMARY");
+	FILE *f;
+	int rc = 0;
+
+	if (out != NULL && out[0] != '\0') {
+		f = fopen(out, "a");
+		if (f == NULL)
+			return ovm_err_set(err, OVM_EIO, "cannot open $GITHUB_OUTPUT");
+		rc = ovm_plan_write_github_output(f, p, o->tracks.n == 1, err);
+		if (fclose(f) != 0 && rc == 0)
+			rc = ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
+		if (rc < 0)
+			return rc;
+	}
+	if (sum != NULL && sum[0] != '\0') {
+		f = fopen(sum, "a");
+		if (f == NULL)
+			return ovm_err_set(err, OVM_EIO,
+			    "cannot open $GITHUB_STEP_SUMMARY");
+		rc = ovm_plan_write_step_summary(f, p);
+		if (fclose(f) != 0 || rc < 0)
+			return ovm_err_set(err, OVM_EIO,
+			    "cannot write $GITHUB_STEP_SUMMARY");
+	}
+	return 0;
+}
+
+int
+cmd_run(const struct ovm_opts *o)
+{
+	struct ovm_repo *repo = NULL;
+	struct ovm_config wcfg, cfg;
+	struct ovm_inputs in;
+	struct ovm_plan plan;
+	struct ovm_plan_opts po;
+	struct ovm_apply_opts ao;
+	struct ovm_lock lock;
+	struct ovm_tagv remote_tags = { NULL, 0 };
+	struct ovm_err err = OVM_ERR_INIT;
+	struct ovm_input_flags fl = { o->event, o->before, o->after, o->branch,
+	    o->remote };
+	const char *active = getenv("OVM_RELEASE_ACTIVE");
+	char *watch = NULL, *hdr = NULL, *uname = NULL, *uemail = NULL;
+	int rc, status = 0, need_remote = 0;
+	size_t i;
+
+	memset(&wcfg, 0, sizeof(wcfg));
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&in, 0, sizeof(in));
+	memset(&plan, 0, sizeof(plan));
+	memset(&ao, 0, sizeof(ao));
+	memset(&lock, 0, sizeof(lock));
+	rc = ovm_open_repo(&repo, o, &err);
+	if (rc < 0)
+		goto fail;
+	rc = ovm_lock_acquire(&lock, ovm_git_commondir(repo), &err);
+	if (rc < 0)
+		goto fail;
+	if (lock.reclaimed_from != 0)
+		ovm_cli_warn("reclaimed a stale lock of process %ld ('%s')",
+		    (long)lock.reclaimed_from, lock.path);
+	/* The event first (with the working tree's config), then after's. */
+	rc = ovm_load_repo_config(&wcfg, repo, o, &err);
+	if (rc == 0)
+		rc = ovm_inputs_resolve(&in, repo, &wcfg, &fl, &err);
+	if (rc == 0 && in.ev.after != NULL && !ovm_oid_is_zero(in.ev.after))
+		rc = config_at_after(&cfg, repo, o, in.ev.after, &err);
+	else if (rc == 0)
+		rc = ovm_load_repo_config(&cfg, repo, o, &err);
+	if (rc == 0)
+		rc = ovm_check_tracks(&cfg, o, &err);
+	if (rc < 0)
+		goto fail;
+	watch = ovm_config_watch_path(repo, o);
+	memset(&po, 0, sizeof(po));
+	po.only = &o->tracks;
+	po.in_ci = in.in_ci;
+	po.guard_env = active != NULL && active[0] != '\0';
+	po.check_unreleased = 1;
+	po.config_path = watch;
+	po.remote_branch_tip = NULL;
+	/* Stage A on the checkout: no network. */
+	rc = ovm_plan_build(&plan, repo, &cfg, &in.ev, &po, &err);
+	if (rc < 0)
+		goto fail;
+	for (i = 0; i < plan.n_tracks; i++)
+		if (plan.tracks[i].needs_remote && plan.tracks[i].exit_code == 0)
+			need_remote = 1;
+	ao.cfg = &cfg;
+	ao.ro.remote = in.remote;
+	ao.no_push = o->no_push;
+	ao.no_fetch = o->no_fetch;
+	ao.timeout = net_timeout();
+	ao.lock = &lock;
+	ao.remote_tags = &remote_tags;
+	if (need_remote && !o->no_fetch) {
+		rc = credentials(&ao.ro, &hdr, repo, o->json, &err);
+		if (rc < 0)
+			goto fail;
+		{
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "listing refs of remote '%s'",
+			    in.remote);
+			ovm_watchdog(ao.timeout, &lock, msg);
+		}
+		rc = ovm_git_ls_remote(&remote_tags, &ao.remote_tip, repo, &ao.ro,
+		    in.ev.branch, &err);
+		ovm_watchdog(0, NULL, NULL);
+		if (rc < 0)
+			goto fail;
+		/* Stage B from the remote's refs. */
+		ovm_plan_free(&plan);
+		po.remote_tags = &remote_tags;
+		po.remote_branch_tip = ao.remote_tip.hex;
+		rc = ovm_plan_build(&plan, repo, &cfg, &in.ev, &po, &err);
+		if (rc < 0)
+			goto fail;
+		warn_local_only(&plan, repo, &remote_tags);
+	} else if (need_remote) {
+		ovm_strv_push(&plan.warnings, "--no-fetch: tags as of the last "
+		    "fetch decide");
+	}
+	plan.merge_prediction = in.merge_prediction;
+	if (in.in_ci && po.guard_env)
+		ovm_strv_push(&plan.warnings,
+		    "OVM_RELEASE_ACTIVE is set but ignored in CI");
+	/* The bump commit's identity (SPEC 2.2). */
+	if (cfg.identity_name != NULL) {
+		ao.sig.name = cfg.identity_name;
+		ao.sig.email = cfg.identity_email;
+	} else if (in.in_ci) {
+		ao.sig.name = BOT_NAME;
+		ao.sig.email = BOT_EMAIL;
+	}
+	rc = ovm_apply_precheck(&plan, repo, &err);
+	if (rc < 0)
+		goto fail;
+	rc = ovm_apply(&plan, repo, &ao, &err);
+	if (rc < 0)
+		goto fail;
+	if (o->json)
+		ovm_plan_print_json(stdout, &plan, 1);
+	else
+		ovm_plan_print_human(stdout, &plan, ovm_use_color(),
+		    ovm_utf8_locale());
+	if (in.in_ci) {
+		ovm_plan_print_annotations(o->json ? stderr : stdout, &plan);
+		if (github_outputs(&plan, o, &err) < 0)
+			goto fail;
+	}
+	status = ovm_plan_exit_code(&plan);
+	for (i = 0; status != 0 && !o->json && i < plan.n_tracks; i++)
+		if (plan.tracks[i].exit_code == status) {
+			ovm_cli_error(&plan.tracks[i].err);
+			break;
+		}
+	goto done;
+fail:
+	status = ovm_cli_error(&err);
+done:
+	free(uname);
+	free(uemail);
+	free(hdr);
+	free(watch);
+	free(ao.remote_name);
+	ovm_tagv_free(&remote_tags);
+	ovm_plan_free(&plan);
+	ovm_inputs_free(&in);
+	ovm_config_free(&wcfg);
+	ovm_config_free(&cfg);
+	ovm_lock_release(&lock);
+	ovm_git_close(repo);
+	return status;
+}
