@@ -42,6 +42,14 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/ovm/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The installed hook is hooks/post-commit itself, embedded as a C string.
+$(BUILD)/gen/hook_text.h: hooks/post-commit
+	@mkdir -p $(dir $@)
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
+
+$(BUILD)/obj/cmd_install_hook.o: CFLAGS += -I$(BUILD)/gen
+$(BUILD)/obj/cmd_install_hook.o: $(BUILD)/gen/hook_text.h
+
 $(BUILD)/libovm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

@@ -41,14 +41,23 @@ git log --oneline -n 2
 say "ovm-release config (the effective configuration)"
 "$bin" config
 
-if "$bin" help plan >/dev/null 2>&1; then
-	say "ovm-release --plan"
-	"$bin" --plan
-	say "ovm-release --plan --json"
-	"$bin" --plan --json
-fi
+say "ovm-release --plan (before pushing: what CI will do)"
+"$bin" --plan
+say "ovm-release --plan --json"
+"$bin" --plan --json
 
-say "remote tags"
-git ls-remote --tags origin
+say "git push, then the CI step: ovm-release run on the pushed range"
+before=$(git rev-parse origin/main)
+git push -q origin main
+after=$(git rev-parse HEAD)
+"$bin" run --event push --before "$before" --after "$after" --branch main
+
+say "the remote now holds"
+git ls-remote origin | sed "s|$dir/||"
+git --git-dir="$dir/remote.git" log --oneline -n 3 main
+git --git-dir="$dir/remote.git" show --stat --format='%an <%ae>%n%s' main | head -n 8
+
+say "a rerun of the same event releases nothing twice"
+"$bin" run --event push --before "$before" --after "$after" --branch main
 echo
 echo "demo repository kept in $dir"

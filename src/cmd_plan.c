@@ -68,6 +68,7 @@ cmd_plan(const struct ovm_opts *o)
 	struct ovm_input_flags fl = { o->event, o->before, o->after, o->branch,
 	    o->remote };
 	const char *active = getenv("OVM_RELEASE_ACTIVE");
+	struct ovm_oid tip = { "" };
 	char *watch = NULL;
 	int rc, status;
 
@@ -90,6 +91,10 @@ cmd_plan(const struct ovm_opts *o)
 	}
 	watch = ovm_config_watch_path(repo, o);
 	memset(&po, 0, sizeof(po));
+	/* The remote branch as of the last fetch (rule B1). */
+	if (in.remote_branch_ref != NULL &&
+	    ovm_git_ref_commit(&tip, repo, in.remote_branch_ref, NULL) == 0)
+		po.remote_branch_tip = tip.hex;
 	po.only = &o->tracks;
 	po.in_ci = in.in_ci;
 	po.guard_env = active != NULL && active[0] != '\0';

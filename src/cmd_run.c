@@ -163,6 +163,38 @@ github_outputs(const struct ovm_plan *p, const struct ovm_opts *o,
 	return 0;
 }
 
+/* Tag mode of the hook: what was made locally, and how to push it. */
+static void
+hook_summary(const struct ovm_plan *p, const char *remote)
+{
+	struct ovm_buf cmd = OVM_BUF_INIT;
+	size_t i, j;
+	int any = 0;
+
+	ovm_buf_printf(&cmd, "git push %s %s", remote, p->ev.branch);
+	for (i = 0; i < p->n_tracks; i++) {
+		const struct ovm_plan_track *t = &p->tracks[i];
+
+		if (t->exit_code != 0) {
+			ovm_cli_warn("post-commit: %s: %s", t->cfg->name, t->err.msg);
+			continue;
+		}
+		if (t->result != OVM_RES_RELEASED && t->result != OVM_RES_COMPLETED)
+			continue;
+		any = 1;
+		printf("ovm-release: %s %s tagged locally%s%.12s\n", t->cfg->name,
+		    t->version, t->commit_id.hex[0] ? " on bump commit " : "",
+		    t->commit_id.hex);
+		for (j = 0; j < t->n_tags; j++)
+			if (t->tags[j].pushed)
+				ovm_buf_printf(&cmd, " && git push %s refs/tags/%s",
+				    remote, t->tags[j].name);
+	}
+	if (any)
+		printf("ovm-release: push with: %s\n", cmd.ptr);
+	ovm_buf_free(&cmd);
+}
+
 int
 cmd_run(const struct ovm_opts *o)
 {
@@ -277,6 +309,11 @@ cmd_run(const struct ovm_opts *o)
 	rc = ovm_apply(&plan, repo, &ao, &err);
 	if (rc < 0)
 		goto fail;
+	plan.applied = 1;
+	if (o->hook) {
+		hook_summary(&plan, in.remote);
+		goto done;
+	}
 	if (o->json)
 		ovm_plan_print_json(stdout, &plan, 1);
 	else
@@ -295,7 +332,10 @@ cmd_run(const struct ovm_opts *o)
 		}
 	goto done;
 fail:
-	status = ovm_cli_error(&err);
+	if (o->hook)
+		ovm_cli_warn("post-commit: %s", err.msg);	/* never fails */
+	else
+		status = ovm_cli_error(&err);
 done:
 	free(uname);
 	free(uemail);

@@ -1280,3 +1280,60 @@ done:
 	}
 	return rc;
 }
+
+const char *
+ovm_git_gitdir(const struct ovm_repo *r)
+{
+	return git_repository_path(r->repo);
+}
+
+int
+ovm_git_head_reflog_message(char **out, struct ovm_repo *r, struct ovm_err *err)
+{
+	git_reflog *log = NULL;
+	const git_reflog_entry *e;
+	const char *msg;
+
+	*out = NULL;
+	if (git_reflog_read(&log, r->repo, "HEAD") < 0)
+		return git_fail(err, OVM_EGIT, "cannot read HEAD's reflog");
+	e = git_reflog_entry_byindex(log, 0);
+	msg = e != NULL ? git_reflog_entry_message(e) : NULL;
+	if (msg != NULL) {
+		*out = strdup(msg);
+		if (*out == NULL) {
+			git_reflog_free(log);
+			return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		}
+	}
+	git_reflog_free(log);
+	return 0;
+}
+
+int
+ovm_git_hooks_dir(char **out, struct ovm_repo *r, struct ovm_err *err)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	const char *wd = git_repository_workdir(r->repo);
+	int rc;
+
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, r->repo) < 0)
+		return git_fail(err, OVM_EGIT, "cannot read git configuration");
+	rc = git_config_get_path(&buf, cfg, "core.hooksPath");
+	if (rc == 0 && buf.ptr[0] != '\0') {
+		/* A relative core.hooksPath is relative to the worktree top. */
+		if (buf.ptr[0] == '/' || wd == NULL)
+			*out = strdup(buf.ptr);
+		else if (asprintf(out, "%s%s", wd, buf.ptr) < 0)
+			*out = NULL;
+	} else {
+		git_error_clear();
+		if (asprintf(out, "%shooks", git_repository_commondir(r->repo)) < 0)
+			*out = NULL;
+	}
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return *out != NULL ? 0 : ovm_err_set(err, OVM_ENOMEM, "out of memory");
+}

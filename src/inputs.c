@@ -156,6 +156,29 @@ ovm_inputs_resolve(struct ovm_inputs *out, struct ovm_repo *repo,
 		rc = resolve_local(out, repo, cfg, fl, err);
 		if (rc < 0)
 			goto done;
+	} else if (!out->in_ci && (out->ev.after == NULL ||
+	    out->ev.branch == NULL)) {
+		/* A simulated event outside CI: HEAD fills what flags left. */
+		struct ovm_head head;
+
+		rc = ovm_git_head(&head, repo, err);
+		if (rc < 0)
+			goto done;
+		if (out->ev.after == NULL && head.oid.hex[0] != '\0')
+			rc = set_str(&out->ev.after, head.oid.hex);
+		if (rc == 0 && out->ev.branch == NULL && head.branch != NULL) {
+			rc = set_str(&out->ev.branch, head.branch);
+			free(out->ev.ref);
+			out->ev.ref = NULL;
+			if (rc == 0 && asprintf(&out->ev.ref, "refs/heads/%s",
+			    head.branch) < 0) {
+				out->ev.ref = NULL;
+				rc = OVM_ENOMEM;
+			}
+		}
+		ovm_head_free(&head);
+		if (rc < 0)
+			goto nomem;
 	}
 	if (out->ev.after != NULL && !ovm_oid_is_zero(out->ev.after)) {
 		if (!ovm_git_has_commit(repo, out->ev.after)) {

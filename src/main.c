@@ -19,6 +19,10 @@ static const struct ovm_cmd commands[] = {
 	    "what would be done and why (also: --plan); read-only" },
 	{ "run", cmd_run, OPT_JSON | OPT_EVENT | OPT_REMOTE | OPT_NO_FETCH |
 	    OPT_NO_PUSH | OPT_ANNOTATE, "", "do it: bump, commit, tag, push" },
+	{ "hook", cmd_hook, 0, "post-commit",
+	    "the post-commit hook: one line on what the commit will release" },
+	{ "install-hook", cmd_install_hook, OPT_UNINSTALL | OPT_FORCE, "",
+	    "install the post-commit hook (chaining an existing one)" },
 	{ "help", cmd_help, 0, "[COMMAND]", "this help, or a command's" },
 	{ "version", cmd_version, OPT_JSON, "",
 	    "the version, and the linked libraries' versions" },

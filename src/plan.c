@@ -840,6 +840,8 @@ version_from_tags(struct builder *b, struct tctx *tc)
 	tc->pt->version = strdup(vo.version);
 	if (tc->pt->version == NULL)
 		return nomem(b->err);
+	if (tc->f.released_before)
+		return 0;	/* versions of an earlier release: no drift */
 	if (vo.drift < 0 && ovm_strv_pushf(&tc->pt->warnings,
 	    "package.json version %s is behind the highest tag %s",
 	    tc->pt->package_version, tc->pt->previous) < 0)
@@ -986,6 +988,39 @@ set_commit(struct builder *b, struct tctx *tc, const char *version,
 	return 0;
 }
 
+/* previous = the highest release of the family below version. */
+static int
+previous_below(struct builder *b, struct tctx *tc, const char *version)
+{
+	struct ovm_semver w, v, best;
+	size_t i;
+	int have = 0;
+
+	if (ovm_semver_parse(&w, version, strlen(version), NULL) < 0)
+		return 0;
+	for (i = 0; i < tc->family.n; i++) {
+		if (!tag_release_version(&v, tc, tc->family.v[i].name) ||
+		    ovm_semver_cmp(&v, &w) >= 0)
+			continue;
+		if (!have || ovm_semver_cmp(&v, &best) > 0) {
+			best = v;
+			have = 1;
+		}
+	}
+	free(tc->pt->previous);
+	tc->pt->previous = NULL;
+	if (have) {
+		char buf[OVM_SEMVER_MAX * 2 + 64];
+
+		best.build[0] = '\0';
+		ovm_semver_format(buf, sizeof(buf), &best);
+		tc->pt->previous = strdup(buf);
+		if (tc->pt->previous == NULL)
+			return nomem(b->err);
+	}
+	return 0;
+}
+
 /* What a decided track will do. */
 static int
 plan_actions(struct builder *b, struct tctx *tc)
@@ -1012,6 +1047,9 @@ plan_actions(struct builder *b, struct tctx *tc)
 		pt->version = strdup(tc->released_version);
 		if (pt->version == NULL)
 			return nomem(b->err);
+		rc = previous_below(b, tc, pt->version);
+		if (rc < 0)
+			return rc;
 		if (tc->released_on_bump) {
 			rc = set_commit(b, tc, pt->version, tc->released_on.hex);
 			if (rc < 0)
@@ -1132,7 +1170,19 @@ gather(struct builder *b, struct tctx *tcs, size_t n, struct tctx *tc,
 		rc = fact_version_only(b, tc);
 		break;
 	case OVM_NEED_CATCH_UP:
+		/*
+		 * Only a warning depends on it (unless catch_up): a broken tag
+		 * ref must not turn a quiet push into an error.
+		 */
 		rc = fact_unreleased(b, tc);
+		if (rc < 0 && rc != OVM_ENOMEM && !tc->t->catch_up) {
+			if (ovm_strv_pushf(&tc->pt->warnings, "cannot check for "
+			    "unreleased changes: %s", b->err->msg) < 0)
+				return nomem(b->err);
+			ovm_err_clear(b->err);
+			tc->f.unreleased_changes = 0;
+			rc = 0;
+		}
 		break;
 	case OVM_NEED_RELEASED:
 		rc = fact_released(b, tc);

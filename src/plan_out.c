@@ -85,7 +85,8 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 	const char *arrow = utf8 ? "\u2192" : "->";
 	size_t i, j;
 
-	fprintf(f, "%sovm-release plan%s: %s", bold, off, event_words(p));
+	fprintf(f, "%sovm-release %s%s: %s", bold, p->applied ? "run" : "plan",
+	    off, event_words(p));
 	if (p->ev.branch != NULL)
 		fprintf(f, " %s %s", p->merge_prediction ? "into" : "to",
 		    p->ev.branch);

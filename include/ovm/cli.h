@@ -30,6 +30,7 @@ struct ovm_opts {
 	const char *remote;
 	int online, no_fetch, no_push, annotate;
 	int uninstall, force, latest;
+	int hook;			/* run called by the hook (tag mode) */
 	const char *github;
 	int argc;			/* positional arguments after the command */
 	char **argv;
@@ -53,6 +54,8 @@ void ovm_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_config(const struct ovm_opts *o);
 int cmd_plan(const struct ovm_opts *o);
 int cmd_run(const struct ovm_opts *o);
+int cmd_hook(const struct ovm_opts *o);
+int cmd_install_hook(const struct ovm_opts *o);
 
 /* Refuses --track names the configuration lacks (OVM_EUSAGE). */
 struct ovm_config;

@@ -30,6 +30,16 @@ void ovm_git_close(struct ovm_repo *r);
 
 /* Working tree root with a trailing '/', NULL for a bare repository. */
 const char *ovm_git_workdir(const struct ovm_repo *r);
+/* This worktree's git directory (.git, or .git/worktrees/<n>), trailing '/'. */
+const char *ovm_git_gitdir(const struct ovm_repo *r);
+
+/* The message of HEAD's newest reflog entry; *out NULL when none. */
+int ovm_git_head_reflog_message(char **out, struct ovm_repo *r,
+    struct ovm_err *err);
+
+/* The repository's hooks directory: core.hooksPath or <commondir>/hooks. */
+int ovm_git_hooks_dir(char **out, struct ovm_repo *r, struct ovm_err *err);
+
 /* The common git directory (shared by linked worktrees), trailing '/'. */
 const char *ovm_git_commondir(const struct ovm_repo *r);
 

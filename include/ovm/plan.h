@@ -83,6 +83,7 @@ struct ovm_plan {
 	int merge_prediction;		/* local, on a feature branch */
 	char *head_branch;		/* local: the branch HEAD is on */
 	int tags_remote;		/* tags read from the remote's refs */
+	int applied;			/* run: the plan was applied */
 	char *config_path;		/* repository-relative, watched by every track */
 	struct ovm_plan_track *tracks;
 	size_t n_tracks;
