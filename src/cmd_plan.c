@@ -69,7 +69,9 @@ cmd_plan(const struct ovm_opts *o)
 	    o->remote };
 	const char *active = getenv("OVM_RELEASE_ACTIVE");
 	struct ovm_oid tip = { "" };
-	char *watch = NULL;
+	struct ovm_remote_opts ro = { NULL, NULL, NULL };
+	struct ovm_tagv remote_tags = { NULL, 0 };
+	char *watch = NULL, *hdr = NULL, *cred_src = NULL;
 	int rc, status;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -91,10 +93,28 @@ cmd_plan(const struct ovm_opts *o)
 	}
 	watch = ovm_config_watch_path(repo, o);
 	memset(&po, 0, sizeof(po));
-	/* The remote branch as of the last fetch (rule B1). */
-	if (in.remote_branch_ref != NULL &&
-	    ovm_git_ref_commit(&tip, repo, in.remote_branch_ref, NULL) == 0)
+	if (o->online) {
+		/* The remote's refs replace local tags; a missing before is fetched. */
+		ro.remote = in.remote;
+		rc = ovm_credentials(&ro, &hdr, &cred_src, repo, &err);
+		if (rc == 0 && in.ev.before != NULL && in.ev.branch != NULL &&
+		    !ovm_oid_is_zero(in.ev.before) &&
+		    !ovm_git_has_commit(repo, in.ev.before))
+			rc = ovm_fetch_branch(repo, &ro, in.ev.branch, &err);
+		if (rc == 0)
+			rc = ovm_git_ls_remote(&remote_tags, &tip, repo, &ro,
+			    in.ev.branch, &err);
+		if (rc < 0) {
+			status = ovm_cli_error(&err);
+			goto done;
+		}
+		po.remote_tags = &remote_tags;
 		po.remote_branch_tip = tip.hex;
+	} else if (in.remote_branch_ref != NULL &&
+	    ovm_git_ref_commit(&tip, repo, in.remote_branch_ref, NULL) == 0) {
+		/* The remote branch as of the last fetch (rule B1). */
+		po.remote_branch_tip = tip.hex;
+	}
 	po.only = &o->tracks;
 	po.in_ci = in.in_ci;
 	po.guard_env = active != NULL && active[0] != '\0';
@@ -133,6 +153,9 @@ cmd_plan(const struct ovm_opts *o)
 	}
 done:
 	free(watch);
+	free(hdr);
+	free(cred_src);
+	ovm_tagv_free(&remote_tags);
 	ovm_plan_free(&plan);
 	ovm_inputs_free(&in);
 	ovm_config_free(&cfg);

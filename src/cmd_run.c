@@ -52,53 +52,6 @@ net_timeout(void)
 	return v > 0 && v < 86400 ? (unsigned)v : 120;
 }
 
-/* SPEC 4.8: the first credential source that applies; prints the source. */
-static int
-credentials(struct ovm_remote_opts *ro, char **hdr, struct ovm_repo *repo,
-    int quiet, struct ovm_err *err)
-{
-	const char *tok = getenv("OVM_RELEASE_TOKEN");
-	char *url = NULL, *src = NULL;
-	int rc;
-
-	*hdr = NULL;
-	if (tok != NULL && tok[0] != '\0') {
-		ro->token = tok;
-		if (!quiet)
-			fprintf(stderr, "ovm-release: credentials: OVM_RELEASE_TOKEN\n");
-		return 0;
-	}
-	rc = ovm_git_remote_url(&url, repo, ro->remote, 1, err);
-	if (rc < 0)
-		return rc;
-	rc = ovm_git_extraheader(hdr, &src, repo, url, err);
-	free(url);
-	if (rc < 0)
-		return rc;
-	if (*hdr != NULL) {
-		ro->extraheader = *hdr;
-		if (!quiet)
-			fprintf(stderr, "ovm-release: credentials: %s\n", src);
-		free(src);
-		return 0;
-	}
-	tok = getenv("GITHUB_TOKEN");
-	if (tok == NULL || tok[0] == '\0')
-		tok = getenv("GH_TOKEN");
-	if (tok != NULL && tok[0] != '\0') {
-		ro->token = tok;
-		if (!quiet) {
-			fprintf(stderr, "ovm-release: credentials: %s\n",
-			    getenv("GITHUB_TOKEN") != NULL &&
-			    getenv("GITHUB_TOKEN")[0] ? "GITHUB_TOKEN" : "GH_TOKEN");
-			ovm_cli_warn("tags pushed with GitHub's workflow token start "
-			    "no other workflows: use a GitHub App token "
-			    "(OVM_RELEASE_TOKEN)");
-		}
-	}
-	return 0;
-}
-
 /* Tags that exist only here are ignored: the remote is the truth. */
 static void
 warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
@@ -211,6 +164,7 @@ cmd_run(const struct ovm_opts *o)
 	    o->remote };
 	const char *active = getenv("OVM_RELEASE_ACTIVE");
 	char *watch = NULL, *hdr = NULL, *uname = NULL, *uemail = NULL;
+	char *cred_src = NULL;
 	int rc, status = 0, need_remote = 0;
 	size_t i;
 
@@ -242,6 +196,23 @@ cmd_run(const struct ovm_opts *o)
 	if (rc < 0)
 		goto fail;
 	watch = ovm_config_watch_path(repo, o);
+	ao.cfg = &cfg;
+	ao.ro.remote = in.remote;
+	ao.timeout = net_timeout();
+	ao.lock = &lock;
+	/* A7: a before that a force-push dropped is fetched first. */
+	if (!o->no_fetch && in.ev.before != NULL &&
+	    !ovm_oid_is_zero(in.ev.before) &&
+	    !ovm_git_has_commit(repo, in.ev.before) && in.ev.branch != NULL) {
+		rc = ovm_credentials(&ao.ro, &hdr, &cred_src, repo, &err);
+		if (rc == 0) {
+			ovm_watchdog(ao.timeout, &lock, "fetching from the remote");
+			rc = ovm_fetch_branch(repo, &ao.ro, in.ev.branch, &err);
+			ovm_watchdog(0, NULL, NULL);
+		}
+		if (rc < 0)
+			goto fail;
+	}
 	memset(&po, 0, sizeof(po));
 	po.only = &o->tracks;
 	po.in_ci = in.in_ci;
@@ -256,17 +227,23 @@ cmd_run(const struct ovm_opts *o)
 	for (i = 0; i < plan.n_tracks; i++)
 		if (plan.tracks[i].needs_remote && plan.tracks[i].exit_code == 0)
 			need_remote = 1;
-	ao.cfg = &cfg;
-	ao.ro.remote = in.remote;
 	ao.no_push = o->no_push;
 	ao.no_fetch = o->no_fetch;
-	ao.timeout = net_timeout();
-	ao.lock = &lock;
 	ao.remote_tags = &remote_tags;
 	if (need_remote && !o->no_fetch) {
-		rc = credentials(&ao.ro, &hdr, repo, o->json, &err);
-		if (rc < 0)
-			goto fail;
+		if (cred_src == NULL && hdr == NULL) {
+			rc = ovm_credentials(&ao.ro, &hdr, &cred_src, repo, &err);
+			if (rc < 0)
+				goto fail;
+		}
+		if (cred_src != NULL && !o->hook)
+			fprintf(stderr, "ovm-release: credentials: %s\n", cred_src);
+		if (cred_src != NULL && !o->hook &&
+		    (strcmp(cred_src, "GITHUB_TOKEN") == 0 ||
+		    strcmp(cred_src, "GH_TOKEN") == 0))
+			ovm_cli_warn("tags pushed with GitHub's workflow token start "
+			    "no other workflows: use a GitHub App token "
+			    "(OVM_RELEASE_TOKEN)");
 		{
 			char msg[256];
 
@@ -319,11 +296,10 @@ cmd_run(const struct ovm_opts *o)
 	else
 		ovm_plan_print_human(stdout, &plan, ovm_use_color(),
 		    ovm_utf8_locale());
-	if (in.in_ci) {
+	if (in.in_ci || o->annotate)
 		ovm_plan_print_annotations(o->json ? stderr : stdout, &plan);
-		if (github_outputs(&plan, o, &err) < 0)
-			goto fail;
-	}
+	if (in.in_ci && github_outputs(&plan, o, &err) < 0)
+		goto fail;
 	status = ovm_plan_exit_code(&plan);
 	for (i = 0; status != 0 && !o->json && i < plan.n_tracks; i++)
 		if (plan.tracks[i].exit_code == status) {
@@ -340,6 +316,7 @@ done:
 	free(uname);
 	free(uemail);
 	free(hdr);
+	free(cred_src);
 	free(watch);
 	free(ao.remote_name);
 	ovm_tagv_free(&remote_tags);

@@ -121,3 +121,58 @@ ovm_utf8_locale(void)
 	return cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0);
 }
+
+int
+ovm_credentials(struct ovm_remote_opts *ro, char **hdr_out, char **source_out,
+    struct ovm_repo *repo, struct ovm_err *err)
+{
+	const char *tok = getenv("OVM_RELEASE_TOKEN");
+	const char *name = "OVM_RELEASE_TOKEN";
+	char *url = NULL;
+	int rc;
+
+	*hdr_out = NULL;
+	*source_out = NULL;
+	if (tok == NULL || tok[0] == '\0') {
+		rc = ovm_git_remote_url(&url, repo, ro->remote, 1, err);
+		if (rc < 0)
+			return rc;
+		rc = ovm_git_extraheader(hdr_out, source_out, repo, url, err);
+		free(url);
+		if (rc < 0)
+			return rc;
+		if (*hdr_out != NULL) {
+			ro->extraheader = *hdr_out;
+			return 0;
+		}
+		tok = getenv("GITHUB_TOKEN");
+		name = "GITHUB_TOKEN";
+		if (tok == NULL || tok[0] == '\0') {
+			tok = getenv("GH_TOKEN");
+			name = "GH_TOKEN";
+		}
+		if (tok == NULL || tok[0] == '\0')
+			return 0;
+	}
+	ro->token = tok;
+	*source_out = strdup(name);
+	return *source_out != NULL ? 0 : ovm_err_set(err, OVM_ENOMEM,
+	    "out of memory");
+}
+
+int
+ovm_fetch_branch(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
+    const char *branch, struct ovm_err *err)
+{
+	char *spec = NULL;
+	const char *specs[1];
+	int rc;
+
+	if (asprintf(&spec, "+refs/heads/%s:refs/remotes/%s/%s", branch,
+	    ro->remote, branch) < 0)
+		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	specs[0] = spec;
+	rc = ovm_git_fetch(repo, ro, specs, 1, err);
+	free(spec);
+	return rc;
+}

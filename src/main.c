@@ -15,7 +15,7 @@
 static const struct ovm_cmd commands[] = {
 	{ "config", cmd_config, OPT_JSON, "",
 	    "the effective configuration, as JSON" },
-	{ "plan", cmd_plan, OPT_JSON | OPT_EVENT | OPT_REMOTE, "",
+	{ "plan", cmd_plan, OPT_JSON | OPT_EVENT | OPT_REMOTE | OPT_ONLINE, "",
 	    "what would be done and why (also: --plan); read-only" },
 	{ "run", cmd_run, OPT_JSON | OPT_EVENT | OPT_REMOTE | OPT_NO_FETCH |
 	    OPT_NO_PUSH | OPT_ANNOTATE, "", "do it: bump, commit, tag, push" },

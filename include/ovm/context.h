@@ -27,6 +27,20 @@ char *ovm_config_watch_path(struct ovm_repo *repo, const struct ovm_opts *o);
 int ovm_open_repo(struct ovm_repo **out, const struct ovm_opts *o,
     struct ovm_err *err);
 
+/*
+ * SPEC 4.8: the first credential source that applies to the remote in
+ * ro->remote: OVM_RELEASE_TOKEN; an http.<url>.extraheader matching its
+ * URL; GITHUB_TOKEN / GH_TOKEN.  Sets ro->token or ro->extraheader (then
+ * *hdr_out owns it) and *source_out (the source's name, never the value;
+ * NULL when none).  Allocates.
+ */
+int ovm_credentials(struct ovm_remote_opts *ro, char **hdr_out,
+    char **source_out, struct ovm_repo *repo, struct ovm_err *err);
+
+/* Fetches refs/heads/<branch> into refs/remotes/<remote>/<branch>. */
+int ovm_fetch_branch(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
+    const char *branch, struct ovm_err *err);
+
 /* 1 when stdout is a terminal and NO_COLOR is unset. */
 int ovm_use_color(void);
 /* 1 when the locale's character set is UTF-8. */
