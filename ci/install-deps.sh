@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="build-essential pkg-config libgit2-dev libcjson-dev libcurl4-openssl-dev
-libpcre2-dev libcmocka-dev bats git ca-certificates $*"
+libpcre2-dev libcmocka-dev bats git ca-certificates lighttpd $*"
 
 missing=""
 for p in $pkgs; do

@@ -287,66 +287,59 @@ on_remote_branch(struct applier *a, const char *target)
 	return rc;
 }
 
-/* The race check: did the new commits release this track already? */
-struct race_ctx {
-	struct ovm_template *tpl;
-	int found;
-};
-
+/*
+ * After a rejected branch push: fetch the branch and the remote's tags,
+ * decide the track again (rule B1 sees a release the new commits hold),
+ * else rebuild the bump commit on the new tip.  Returns 1 when the track
+ * is decided anew (skip, or complete on an existing bump commit), 0 to
+ * retry the push, <0 on error.
+ */
 static int
-race_cb(const char *hex, const char *msg, void *ctx)
+after_race(struct applier *a, struct ovm_plan_track *t, int attempt)
 {
-	struct race_ctx *r = ctx;
-	size_t n = strcspn(msg, "\n");
-
-	(void)hex;
-	if (r->tpl != NULL && ovm_template_match(r->tpl, msg, n, NULL, NULL))
-		r->found = 1;
-	return r->found;
-}
-
-static int
-released_meanwhile(struct applier *a, struct ovm_plan_track *t,
-    const char *new_tip)
-{
-	struct race_ctx rc_ = { NULL, 0 };
-	size_t i, j;
+	struct ovm_plan np;
+	struct ovm_plan_opts po;
+	struct ovm_strv only = { NULL, 0 };
+	struct ovm_oid tip;
 	int rc;
 
-	if (t->cfg->commit != NULL &&
-	    ovm_template_compile(&rc_.tpl, t->cfg->commit, OVM_TPL_COMMIT,
-	    a->err) < 0)
-		return a->err->code;
-	rc = ovm_git_walk_range(a->repo, a->p->ev.after, new_tip, race_cb, &rc_,
-	    a->err);
-	ovm_template_free(rc_.tpl);
+	rc = fetch_branch(a, &tip);
+	if (rc == 0)
+		rc = relist(a);
 	if (rc < 0)
 		return rc;
-	if (rc_.found)
+	po = *a->ao->po;
+	if (ovm_strv_push(&only, t->cfg->name) < 0)
+		return nomem(a->err);
+	po.only = &only;
+	po.remote_tags = a->ao->remote_tags;
+	po.remote_branch_tip = tip.hex;
+	rc = ovm_plan_build(&np, a->repo, a->ao->cfg, &a->p->ev, &po, a->err);
+	ovm_strv_free(&only);
+	if (rc < 0)
+		return rc;
+	if (np.n_tracks == 1 && (np.tracks[0].reason == OVM_R_ALREADY_RELEASED ||
+	    np.tracks[0].reason == OVM_R_COMPLETE)) {
+		struct ovm_plan_track tmp = *t;
+
+		*t = np.tracks[0];
+		np.tracks[0] = tmp;
+		ovm_plan_free(&np);
+		if (ovm_strv_pushf(&t->warnings, "%s moved during the release: "
+		    "the new commits already hold release %s",
+		    a->p->ev.branch, t->version != NULL ? t->version : "") < 0)
+			return nomem(a->err);
 		return 1;
-	/* Or a tag of this track on one of the new commits. */
-	for (i = 0; i < a->ao->remote_tags->n; i++) {
-		const struct ovm_tag *tag = &a->ao->remote_tags->v[i];
-
-		for (j = 0; j < t->cfg->tags.n; j++) {
-			struct ovm_template *tp = NULL;
-			int m;
-
-			if (ovm_template_compile(&tp, t->cfg->tags.v[j], 0,
-			    a->err) < 0)
-				return a->err->code;
-			m = ovm_template_match(tp, tag->name, strlen(tag->name),
-			    NULL, NULL);
-			ovm_template_free(tp);
-			if (m && tag->target.hex[0] &&
-			    ovm_git_has_commit(a->repo, tag->target.hex) &&
-			    ovm_git_is_ancestor(a->repo, tag->target.hex, new_tip,
-			    NULL) == 1 &&
-			    ovm_git_is_ancestor(a->repo, tag->target.hex,
-			    a->p->ev.after, NULL) != 1)
-				return 1;
-		}
 	}
+	ovm_plan_free(&np);
+	rc = ovm_plan_rebase_track(t, a->repo, a->ao->cfg, tip.hex,
+	    a->ao->remote_tags, a->err);
+	if (rc < 0)
+		return rc;
+	if (ovm_strv_pushf(&t->warnings, "%s moved during the release (attempt "
+	    "%d): rebuilt the bump commit on %.12s as %s", a->p->ev.branch,
+	    attempt, tip.hex, t->version) < 0)
+		return nomem(a->err);
 	return 0;
 }
 
@@ -416,33 +409,9 @@ push_branch(struct applier *a, struct ovm_plan_track *t)
 			return 0;
 		}
 		/* A race: someone pushed meanwhile.  Look, then rebuild. */
-		{
-			struct ovm_oid tip;
-
-			rc = fetch_branch(a, &tip);
-			if (rc == 0)
-				rc = relist(a);
-			if (rc < 0)
-				return rc;
-			rc = released_meanwhile(a, t, tip.hex);
-			if (rc < 0)
-				return rc;
-			if (rc == 1) {
-				t->reason = OVM_R_ALREADY_RELEASED;
-				t->decision = OVM_DEC_SKIP;
-				t->result = OVM_RES_SKIPPED;
-				return 0;
-			}
-			rc = ovm_plan_rebase_track(t, a->repo, a->ao->cfg,
-			    tip.hex, a->ao->remote_tags, a->err);
-			if (rc < 0)
-				return rc;
-			if (ovm_strv_pushf(&t->warnings, "%s moved during the "
-			    "release (attempt %d): rebuilt the bump commit on "
-			    "%.12s as %s", a->p->ev.branch, attempt, tip.hex,
-			    t->version) < 0)
-				return nomem(a->err);
-		}
+		rc = after_race(a, t, attempt);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
 	}
 	ovm_err_set(&e, OVM_EREFUSED, "the push to %s was rejected %d times "
 	    "(the branch keeps moving)", a->p->ev.branch, MAX_ATTEMPTS);
@@ -525,8 +494,10 @@ apply_track(struct applier *a, struct ovm_plan_track *t)
 	int pushed = 0, rc;
 	size_t j;
 
-	if (t->exit_code != 0)
+	if (t->exit_code != 0) {
+		t->result = t->exit_code == 1 ? OVM_RES_REFUSED : OVM_RES_ERROR;
 		return 0;
+	}
 	if (t->decision == OVM_DEC_SKIP) {
 		t->result = OVM_RES_SKIPPED;
 		return 0;
@@ -537,9 +508,16 @@ apply_track(struct applier *a, struct ovm_plan_track *t)
 	}
 	if (t->commit_message != NULL && t->commit_id.hex[0] == '\0') {
 		rc = push_branch(a, t);
-		if (rc <= 0)
+		if (rc < 0 || t->exit_code != 0)
 			return rc;
-		pushed = !a->ao->no_push;
+		if (t->decision == OVM_DEC_SKIP) {
+			t->result = OVM_RES_SKIPPED;
+			return 0;
+		}
+	}
+	if (t->branch_pushed || (a->ao->no_push && t->commit_id.hex[0] &&
+	    strcmp(t->commit_parent.hex, a->p->ev.after) == 0)) {
+		pushed = t->branch_pushed;
 		/* The checkout follows only when nothing raced. */
 		if (strcmp(t->commit_parent.hex, a->p->ev.after) == 0) {
 			rc = advance_checkout(a->repo, a->p, t, &e);

@@ -126,6 +126,8 @@ cmd_plan(const struct ovm_opts *o)
 		goto done;
 	}
 	plan.merge_prediction = in.merge_prediction;
+	if (o->online)
+		ovm_verify_images(&plan);
 	if (in.in_ci && po.guard_env)
 		ovm_strv_push(&plan.warnings,
 		    "OVM_RELEASE_ACTIVE is set but ignored in CI");

@@ -256,6 +256,16 @@ cmd_run(const struct ovm_opts *o)
 		ovm_watchdog(0, NULL, NULL);
 		if (rc < 0)
 			goto fail;
+		/* B1 reads the remote branch: bring its new commits here. */
+		if (rc == 0 && ao.remote_tip.hex[0] != '\0' &&
+		    !ovm_git_has_commit(repo, ao.remote_tip.hex) &&
+		    in.ev.branch != NULL) {
+			ovm_watchdog(ao.timeout, &lock, "fetching from the remote");
+			rc = ovm_fetch_branch(repo, &ao.ro, in.ev.branch, &err);
+			ovm_watchdog(0, NULL, NULL);
+			if (rc < 0)
+				goto fail;
+		}
 		/* Stage B from the remote's refs. */
 		ovm_plan_free(&plan);
 		po.remote_tags = &remote_tags;
@@ -280,9 +290,12 @@ cmd_run(const struct ovm_opts *o)
 		ao.sig.name = BOT_NAME;
 		ao.sig.email = BOT_EMAIL;
 	}
+	if (!o->no_fetch)
+		ovm_verify_images(&plan);	/* before anything is written */
 	rc = ovm_apply_precheck(&plan, repo, &err);
 	if (rc < 0)
 		goto fail;
+	ao.po = &po;
 	rc = ovm_apply(&plan, repo, &ao, &err);
 	if (rc < 0)
 		goto fail;

@@ -7,6 +7,9 @@
 
 #include "ovm/context.h"
 #include "ovm/git.h"
+#include "ovm/imageref.h"
+#include "ovm/plan.h"
+#include "ovm/registry.h"
 #include "ovm/util.h"
 
 int
@@ -175,4 +178,43 @@ ovm_fetch_branch(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
 	rc = ovm_git_fetch(repo, ro, specs, 1, err);
 	free(spec);
 	return rc;
+}
+
+void
+ovm_verify_images(struct ovm_plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_tracks; i++) {
+		struct ovm_plan_track *t = &p->tracks[i];
+		struct ovm_imageref ref = OVM_IMAGEREF_INIT;
+		struct ovm_image_check chk;
+		struct ovm_err e = OVM_ERR_INIT;
+		int rc;
+
+		if (!t->cfg->verify_image || t->decision != OVM_DEC_RELEASE ||
+		    t->exit_code != 0 || t->image_ref == NULL)
+			continue;
+		rc = ovm_imageref_parse(&ref, t->image_ref, &e);
+		if (rc == 0)
+			rc = ovm_registry_check(&chk, &ref, &e);
+		ovm_imageref_free(&ref);
+		if (rc < 0) {
+			t->err = e;
+			t->exit_code = ovm_err_exit_code(rc);
+			t->decision = OVM_DEC_REFUSE;
+			continue;
+		}
+		if (!chk.found) {
+			ovm_err_set(&t->err, OVM_EREFUSED, "%s: the image %s is not "
+			    "in its registry (%s answered %ld): refusing to tag it",
+			    t->cfg->name, t->image_ref, chk.url, chk.status);
+			ovm_err_hint(&t->err, "publish the base image first");
+			t->exit_code = 1;
+			t->decision = OVM_DEC_REFUSE;
+		} else if (chk.digest != NULL && t->digest == NULL) {
+			t->digest = strdup(chk.digest);
+		}
+		ovm_image_check_free(&chk);
+	}
 }

@@ -353,6 +353,9 @@ ovm_git_is_ancestor(struct ovm_repo *r, const char *ancestor,
 		return OVM_EINPUT;
 	if (git_oid_equal(&a, &d))
 		return 1;
+	/* An unknown commit is nobody's descendant (libgit2 1.5 leaks there). */
+	if (!ovm_git_has_commit(r, ancestor) || !ovm_git_has_commit(r, descendant))
+		return 0;
 	rc = git_graph_descendant_of(r->repo, &d, &a);
 	if (rc < 0)
 		return git_fail(err, OVM_EGIT, "cannot walk history");

@@ -1,7 +1,21 @@
 /* The libcurl seam: the only file that includes <curl/curl.h>. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
 #include <curl/curl.h>
 
+#include "ovm/git.h"
 #include "ovm/http.h"
+
+#ifndef OVM_VERSION
+#define OVM_VERSION "0.0.0"
+#endif
+
+static int curl_ready;
 
 const char *
 ovm_http_curl_version(void)
@@ -9,4 +23,228 @@ ovm_http_curl_version(void)
 	const curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
 
 	return d != NULL && d->version != NULL ? d->version : "unknown";
+}
+
+char *
+ovm_http_redact(const char *url)
+{
+	char *s = strdup(url != NULL ? url : "");
+
+	if (s != NULL)
+		ovm_redact_urls(s);
+	return s;
+}
+
+static size_t
+on_body(char *ptr, size_t size, size_t n, void *ctx)
+{
+	struct ovm_buf *b = ctx;
+
+	if (ovm_buf_add(b, ptr, size * n) < 0)
+		return 0;
+	return size * n;
+}
+
+/* Keeps the headers of the last response only (redirects, 100s). */
+static size_t
+on_header(char *ptr, size_t size, size_t n, void *ctx)
+{
+	struct ovm_strv *h = ctx;
+	size_t len = size * n;
+	char *line;
+
+	if (len >= 5 && strncmp(ptr, "HTTP/", 5) == 0) {
+		ovm_strv_free(h);
+		return len;
+	}
+	while (len > 0 && (ptr[len - 1] == '\n' || ptr[len - 1] == '\r'))
+		len--;
+	if (len == 0 || memchr(ptr, ':', len) == NULL)
+		return size * n;
+	line = strndup(ptr, len);
+	if (line == NULL || ovm_strv_push(h, line) < 0) {
+		free(line);
+		return 0;
+	}
+	free(line);
+	return size * n;
+}
+
+const char *
+ovm_http_header(const struct ovm_http_resp *r, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < r->headers.n; i++) {
+		const char *h = r->headers.v[i];
+
+		if (strncasecmp(h, name, n) == 0 && h[n] == ':') {
+			h += n + 1;
+			while (*h == ' ' || *h == '\t')
+				h++;
+			return h;
+		}
+	}
+	return NULL;
+}
+
+/* Retry-After: seconds, or an HTTP date; capped so a test or CI never hangs. */
+static long
+retry_after_ms(const struct ovm_http_resp *r, long fallback)
+{
+	const char *v = ovm_http_header(r, "retry-after");
+	long ms = fallback;
+
+	if (v != NULL && isdigit((unsigned char)*v)) {
+		ms = strtol(v, NULL, 10) * 1000;
+	} else if (v != NULL) {
+		time_t when = curl_getdate(v, NULL);
+
+		if (when > 0)
+			ms = (long)(when - time(NULL)) * 1000;
+	}
+	if (ms < 0)
+		ms = 0;
+	return ms > 60000 ? 60000 : ms;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static long
+base_backoff_ms(void)
+{
+	const char *s = getenv("OVM_RELEASE_HTTP_BACKOFF_MS");
+
+	return s != NULL ? strtol(s, NULL, 10) : 500;
+}
+
+int
+ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
+    struct ovm_err *err)
+{
+	struct curl_slist *hdrs = NULL;
+	char errbuf[CURL_ERROR_SIZE], ua[64];
+	char *safe = NULL;
+	CURL *c = NULL;
+	int retries = req->max_retries < 0 ? 0 : req->max_retries == 0 ? 3 :
+	    req->max_retries;
+	long backoff = base_backoff_ms();
+	size_t i;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!curl_ready) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		curl_ready = 1;
+	}
+	safe = ovm_http_redact(req->url);
+	c = curl_easy_init();
+	if (c == NULL || safe == NULL) {
+		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (i = 0; req->headers != NULL && req->headers[i] != NULL; i++) {
+		struct curl_slist *n = curl_slist_append(hdrs, req->headers[i]);
+
+		if (n == NULL) {
+			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			goto done;
+		}
+		hdrs = n;
+	}
+	snprintf(ua, sizeof(ua), "ovm-release/%s", OVM_VERSION);
+	for (;;) {
+		CURLcode cc;
+
+		ovm_buf_free(&out->body);
+		ovm_strv_free(&out->headers);
+		out->attempts++;
+		curl_easy_reset(c);
+		curl_easy_setopt(c, CURLOPT_URL, req->url);
+		curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		    req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 10000L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+		    req->timeout_ms > 0 ? req->timeout_ms : 30000L);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION,
+		    req->follow_redirects ? 1L : 0L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+		/* Credentials never follow a redirect to another host. */
+		curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &out->headers);
+		if (req->method != NULL && strcmp(req->method, "HEAD") == 0)
+			curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		if (req->user != NULL) {
+			curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+			curl_easy_setopt(c, CURLOPT_USERNAME, req->user);
+			curl_easy_setopt(c, CURLOPT_PASSWORD,
+			    req->password != NULL ? req->password : "");
+		}
+		errbuf[0] = '\0';
+		cc = curl_easy_perform(c);
+		if (cc != CURLE_OK) {
+			rc = ovm_err_set(err, OVM_EENV, "%s %s: %s",
+			    req->method != NULL ? req->method : "GET", safe,
+			    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+			ovm_redact_urls(err->msg);
+			goto done;
+		}
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+		if ((out->status == 429 || out->status >= 500) && retries-- > 0) {
+			sleep_ms(retry_after_ms(out, backoff));
+			backoff *= 2;
+			continue;
+		}
+		break;
+	}
+done:
+	free(safe);
+	curl_slist_free_all(hdrs);
+	if (c != NULL)
+		curl_easy_cleanup(c);
+	if (rc < 0)
+		ovm_http_resp_free(out);
+	return rc;
+}
+
+void
+ovm_http_resp_free(struct ovm_http_resp *r)
+{
+	if (r == NULL)
+		return;
+	ovm_buf_free(&r->body);
+	ovm_strv_free(&r->headers);
+}
+
+char *
+ovm_http_escape(const char *s)
+{
+	char *e, *out;
+
+	if (!curl_ready) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		curl_ready = 1;
+	}
+	e = curl_easy_escape(NULL, s, 0);
+	if (e == NULL)
+		return NULL;
+	out = strdup(e);
+	curl_free(e);
+	return out;
 }

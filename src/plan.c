@@ -13,6 +13,7 @@
 #include "ovm/plan.h"
 #include "ovm/semver.h"
 #include "ovm/util.h"
+#include "ovm/versions.h"
 
 struct tctx {
 	struct ovm_plan_track *pt;
@@ -101,26 +102,14 @@ load_tags(struct ovm_tagv *out, struct builder *b, struct ovm_template **tpl,
 static int
 tag_release_version(struct ovm_semver *out, struct tctx *tc, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < tc->n_from; i++) {
-		const char *ver;
-		size_t vlen;
-
-		if (ovm_template_match(tc->from_tpl[i], name, strlen(name), &ver,
-		    &vlen) && ovm_semver_parse(out, ver, vlen, NULL) == 0 &&
-		    out->pre[0] == '\0')
-			return 1;
-	}
-	return 0;
+	return ovm_family_release_of(out, tc->from_tpl, tc->n_from, name);
 }
 
 static int
 load_family(struct builder *b, struct tctx *tc)
 {
-	struct ovm_semver best, v;
-	size_t i;
-	int have = 0, rc;
+	char buf[OVM_SEMVER_MAX * 2 + 64];
+	int rc;
 
 	if (tc->family_loaded)
 		return 0;
@@ -128,19 +117,8 @@ load_family(struct builder *b, struct tctx *tc)
 	if (rc < 0)
 		return rc;
 	tc->family_loaded = 1;
-	for (i = 0; i < tc->family.n; i++) {
-		if (!tag_release_version(&v, tc, tc->family.v[i].name))
-			continue;
-		if (!have || ovm_semver_cmp(&v, &best) > 0) {
-			best = v;
-			have = 1;
-		}
-	}
-	if (have) {
-		char buf[OVM_SEMVER_MAX * 2 + 64];
-
-		best.build[0] = '\0';
-		ovm_semver_format(buf, sizeof(buf), &best);
+	if (ovm_family_highest_text(buf, sizeof(buf), tc->from_tpl, tc->n_from,
+	    &tc->family)) {
 		tc->pt->previous = strdup(buf);
 		if (tc->pt->previous == NULL)
 			return nomem(b->err);
@@ -930,7 +908,7 @@ plan_tags(struct builder *b, struct tctx *tc, const char *version,
 	if (tc->pt->tags == NULL)
 		return nomem(b->err);
 	for (i = 0; i < tc->t->tags.n; i++) {
-		struct ovm_oid where;
+		struct ovm_oid where = { "" };
 		enum ovm_tag_state st = absent_state;
 		char *name = NULL;
 		int rc;

@@ -22,6 +22,7 @@ struct ovm_apply_opts {
 	const struct ovm_lock *lock;	/* removed by the watchdog */
 	struct ovm_tagv *remote_tags;	/* the remote's tags (updated) */
 	struct ovm_oid remote_tip;	/* the remote branch's tip, "" unknown */
+	const struct ovm_plan_opts *po;	/* how the plan was built (races) */
 	char *remote_name;
 };
 

@@ -55,6 +55,8 @@ int cmd_config(const struct ovm_opts *o);
 int cmd_plan(const struct ovm_opts *o);
 int cmd_run(const struct ovm_opts *o);
 int cmd_hook(const struct ovm_opts *o);
+int cmd_check_image(const struct ovm_opts *o);
+int cmd_resolve(const struct ovm_opts *o);
 int cmd_install_hook(const struct ovm_opts *o);
 
 /* Refuses --track names the configuration lacks (OVM_EUSAGE). */

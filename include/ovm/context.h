@@ -41,6 +41,15 @@ int ovm_credentials(struct ovm_remote_opts *ro, char **hdr_out,
 int ovm_fetch_branch(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
     const char *branch, struct ovm_err *err);
 
+/*
+ * verify_image (SPEC 8): for each releasing Dockerfile track that asks for
+ * it, the image must exist in its registry, or the track is refused
+ * (exit 1) before anything is written.  Network failures refuse it with
+ * exit 3.
+ */
+struct ovm_plan;
+void ovm_verify_images(struct ovm_plan *p);
+
 /* 1 when stdout is a terminal and NO_COLOR is unset. */
 int ovm_use_color(void);
 /* 1 when the locale's character set is UTF-8. */
