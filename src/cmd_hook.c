@@ -46,6 +46,19 @@ replayed_commit(struct ovm_repo *repo)
 	return quiet;
 }
 
+static int
+on_release_branch(struct ovm_repo *repo, const struct ovm_config *cfg)
+{
+	struct ovm_head head;
+	int yes;
+
+	if (ovm_git_head(&head, repo, NULL) < 0)
+		return 0;
+	yes = ovm_config_is_release_branch(cfg, head.branch);
+	ovm_head_free(&head);
+	return yes;
+}
+
 static void
 print_line(const struct ovm_plan *p, const struct ovm_plan_track *t, int utf8)
 {
@@ -93,9 +106,13 @@ notify(const struct ovm_opts *o, struct ovm_repo *repo,
 	if (rc < 0)
 		goto done;
 	plan.merge_prediction = in.merge_prediction;
+	/* The head is a bump commit (ours or a hand-made one): silent. */
 	for (i = 0; i < plan.n_tracks; i++)
-		if (plan.tracks[i].reason == OVM_R_BUMP_COMMIT)
-			goto done;	/* the head is a bump commit: silent */
+		if (plan.tracks[i].reason == OVM_R_BUMP_COMMIT ||
+		    (plan.tracks[i].reason == OVM_R_COMPLETE &&
+		    plan.ev.after != NULL &&
+		    strcmp(plan.tracks[i].commit_id.hex, plan.ev.after) == 0))
+			goto done;
 	utf8 = ovm_utf8_locale();
 	for (i = 0; i < plan.n_tracks; i++) {
 		const struct ovm_plan_track *t = &plan.tracks[i];
@@ -136,7 +153,12 @@ cmd_hook(const struct ovm_opts *o)
 		goto done;
 	if (rc == 0)
 		rc = ovm_load_repo_config(&cfg, repo, o, &err);
-	if (rc == 0 && strcmp(cfg.hook_mode, "tag") == 0) {
+	/*
+	 * Tag mode releases only on a release branch: elsewhere the tags
+	 * would sit off the remote branch, so a feature branch is notified.
+	 */
+	if (rc == 0 && strcmp(cfg.hook_mode, "tag") == 0 &&
+	    on_release_branch(repo, &cfg)) {
 		struct ovm_opts ro = *o;
 
 		ovm_config_free(&cfg);
