@@ -72,8 +72,12 @@ print_line(const struct ovm_plan *p, const struct ovm_plan_track *t, int utf8)
 		printf(" %s", p->ev.branch);
 	if (t->reason == OVM_R_CHANGED && t->changed.n > 0) {
 		printf(" (");
-		for (j = 0; j < t->changed.n; j++)
-			printf("%s%s", j ? ", " : "", t->changed.v[j]);
+		for (j = 0; j < t->changed.n; j++) {
+			char *e = ovm_escape_ctrl(t->changed.v[j]);
+
+			printf("%s%s", j ? ", " : "", e != NULL ? e : "?");
+			free(e);
+		}
 		printf(" changed)\n");
 	} else {
 		printf(" (%s)\n", ovm_reason_words(t->reason));

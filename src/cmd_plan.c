@@ -100,7 +100,8 @@ cmd_plan(const struct ovm_opts *o)
 		if (rc == 0 && in.ev.before != NULL && in.ev.branch != NULL &&
 		    !ovm_oid_is_zero(in.ev.before) &&
 		    !ovm_git_has_commit(repo, in.ev.before))
-			rc = ovm_fetch_branch(repo, &ro, in.ev.branch, &err);
+			rc = ovm_fetch_before(repo, &ro, in.ev.branch,
+			    in.ev.before, &err);
 		if (rc == 0)
 			rc = ovm_git_ls_remote(&remote_tags, &tip, repo, &ro,
 			    in.ev.branch, &err);
@@ -126,8 +127,10 @@ cmd_plan(const struct ovm_opts *o)
 		goto done;
 	}
 	plan.merge_prediction = in.merge_prediction;
-	if (o->online)
+	if (o->online) {
+		ovm_warn_local_only(&plan, repo, &remote_tags);
 		ovm_verify_images(&plan);
+	}
 	if (in.in_ci && po.guard_env)
 		ovm_strv_push(&plan.warnings,
 		    "OVM_RELEASE_ACTIVE is set but ignored in CI");

@@ -52,38 +52,6 @@ net_timeout(void)
 	return v > 0 && v < 86400 ? (unsigned)v : 120;
 }
 
-/* Tags that exist only here are ignored: the remote is the truth. */
-static void
-warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
-    const struct ovm_tagv *remote)
-{
-	size_t i, j;
-
-	for (i = 0; i < p->n_tracks; i++) {
-		const struct ovm_track *t = p->tracks[i].cfg;
-
-		for (j = 0; j < t->tags.n; j++) {
-			struct ovm_tagv local = { NULL, 0 };
-			const char *at = strstr(t->tags.v[j], "{version}");
-			char *prefix = strndup(t->tags.v[j], at != NULL ?
-			    (size_t)(at - t->tags.v[j]) : 0);
-			size_t k, n = 0;
-
-			if (prefix == NULL)
-				continue;
-			if (ovm_git_tags_with_prefix(&local, repo, prefix, NULL) == 0)
-				for (k = 0; k < local.n; k++)
-					if (ovm_tagv_find(remote, local.v[k].name) == NULL &&
-					    n++ < 3)
-						ovm_strv_pushf(&p->tracks[i].warnings,
-						    "tag %s exists only locally: "
-						    "ignored", local.v[k].name);
-			free(prefix);
-			ovm_tagv_free(&local);
-		}
-	}
-}
-
 static int
 github_outputs(const struct ovm_plan *p, const struct ovm_opts *o,
     struct ovm_err *err)
@@ -207,7 +175,8 @@ cmd_run(const struct ovm_opts *o)
 		rc = ovm_credentials(&ao.ro, &hdr, &cred_src, repo, &err);
 		if (rc == 0) {
 			ovm_watchdog(ao.timeout, &lock, "fetching from the remote");
-			rc = ovm_fetch_branch(repo, &ao.ro, in.ev.branch, &err);
+			rc = ovm_fetch_before(repo, &ao.ro, in.ev.branch,
+			    in.ev.before, &err);
 			ovm_watchdog(0, NULL, NULL);
 		}
 		if (rc < 0)
@@ -273,7 +242,7 @@ cmd_run(const struct ovm_opts *o)
 		rc = ovm_plan_build(&plan, repo, &cfg, &in.ev, &po, &err);
 		if (rc < 0)
 			goto fail;
-		warn_local_only(&plan, repo, &remote_tags);
+		ovm_warn_local_only(&plan, repo, &remote_tags);
 	} else if (need_remote) {
 		ovm_strv_push(&plan.warnings, "--no-fetch: tags as of the last "
 		    "fetch decide");

@@ -218,3 +218,56 @@ ovm_verify_images(struct ovm_plan *p)
 		ovm_image_check_free(&chk);
 	}
 }
+
+int
+ovm_fetch_before(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
+    const char *branch, const char *before, struct ovm_err *err)
+{
+	char *spec = NULL;
+	const char *specs[1];
+	int rc;
+
+	rc = ovm_fetch_branch(repo, ro, branch, err);
+	if (rc < 0 || ovm_git_has_commit(repo, before))
+		return rc;
+	/* Still missing: another branch of the remote may hold it. */
+	if (asprintf(&spec, "+refs/heads/*:refs/remotes/%s/*", ro->remote) < 0)
+		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	specs[0] = spec;
+	rc = ovm_git_fetch(repo, ro, specs, 1, err);
+	free(spec);
+	return rc;
+}
+
+/* Tags that exist only here are ignored: the remote is the truth. */
+void
+ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
+    const struct ovm_tagv *remote)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->n_tracks; i++) {
+		const struct ovm_track *t = p->tracks[i].cfg;
+
+		for (j = 0; j < t->tags.n; j++) {
+			struct ovm_tagv local = { NULL, 0 };
+			const char *at = strstr(t->tags.v[j], "{version}");
+			char *prefix = strndup(t->tags.v[j], at != NULL ?
+			    (size_t)(at - t->tags.v[j]) : 0);
+			size_t k, n = 0;
+
+			if (prefix == NULL)
+				continue;
+			if (ovm_git_tags_with_prefix(&local, repo, prefix, NULL) == 0)
+				for (k = 0; k < local.n; k++)
+					if (ovm_tagv_find(remote, local.v[k].name) == NULL &&
+					    n++ < 3)
+						ovm_strv_pushf(&p->tracks[i].warnings,
+						    "tag %s exists only locally: "
+						    "ignored", local.v[k].name);
+			free(prefix);
+			ovm_tagv_free(&local);
+		}
+	}
+}
+

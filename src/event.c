@@ -13,12 +13,9 @@
 #include <cJSON.h>
 
 #include "ovm/event.h"
+#include "ovm/event_int.h"
 
 #define PAYLOAD_MAX (64 * 1024 * 1024)
-
-static const char *const skip_markers[] = {
-	"[skip ci]", "[ci skip]", "[no ci]", "[skip actions]", "[actions skip]",
-};
 
 static char *
 dup_n(const char *s, size_t n)
@@ -32,38 +29,12 @@ dup_n(const char *s, size_t n)
 	return p;
 }
 
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static int
-is_hex(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
-
-static int
-ci_prefix(const char *s, size_t n, const char *pre)
-{
-	size_t i, m = strlen(pre);
-
-	if (n < m)
-		return 0;
-	for (i = 0; i < m; i++)
-		if (ascii_lower((unsigned char)s[i]) != pre[i])
-			return 0;
-	return 1;
-}
-
 /*
  * Copies s for a message: printable ASCII as is, anything else as \xNN, so
  * a value from a payload cannot break a line (or a "::error::" command).
  */
-static const char *
-quote(char *buf, size_t size, const char *s)
+const char *
+ovm_event_quote(char *buf, size_t size, const char *s)
 {
 	size_t o = 0;
 
@@ -80,120 +51,6 @@ quote(char *buf, size_t size, const char *s)
 	else
 		buf[o] = '\0';
 	return buf;
-}
-
-int
-ovm_oid_is_valid(const char *hex)
-{
-	size_t i, n;
-
-	if (hex == NULL)
-		return 0;
-	n = strlen(hex);
-	if (n != 40 && n != 64)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_hex((unsigned char)hex[i]))
-			return 0;
-	return 1;
-}
-
-int
-ovm_oid_is_zero(const char *hex)
-{
-	size_t n;
-
-	if (hex == NULL)
-		return 0;
-	n = strspn(hex, "0");
-	return (n == 40 || n == 64) && hex[n] == '\0';
-}
-
-/* A lower-case copy of a valid object id; NULL when out of memory. */
-static char *
-oid_dup(const char *hex)
-{
-	char *p = dup_n(hex, strlen(hex));
-	char *q;
-
-	for (q = p; q != NULL && *q != '\0'; q++)
-		*q = (char)ascii_lower((unsigned char)*q);
-	return p;
-}
-
-/* git's check_refname_component(): one path component of a ref name. */
-static int
-ref_component_ok(const char *c, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || c[0] == '.')
-		return 0;
-	if (n >= 5 && memcmp(c + n - 5, ".lock", 5) == 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)c[i];
-
-		if (ch < 0x20 || ch == 0x7f || strchr(" ~^:?*[\\", ch) != NULL)
-			return 0;
-		if (i > 0 && ch == '.' && c[i - 1] == '.')
-			return 0;
-		if (i > 0 && ch == '{' && c[i - 1] == '@')
-			return 0;
-	}
-	return 1;
-}
-
-int
-ovm_refname_is_valid(const char *refname)
-{
-	const char *p, *slash;
-	size_t n;
-	int parts = 0;
-
-	if (refname == NULL || *refname == '\0' || strcmp(refname, "@") == 0)
-		return 0;
-	n = strlen(refname);
-	if (refname[n - 1] == '.')
-		return 0;
-	for (p = refname;; p = slash + 1) {
-		slash = strchr(p, '/');
-		if (!ref_component_ok(p, slash ? (size_t)(slash - p) : strlen(p)))
-			return 0;
-		parts++;
-		if (slash == NULL)
-			break;
-	}
-	return parts >= 2;
-}
-
-int
-ovm_branch_name_check(const char *name, struct ovm_err *err)
-{
-	char q[160];
-	char *full = NULL;
-	int ok;
-
-	if (name == NULL || *name == '\0')
-		return ovm_err_set(err, OVM_EINPUT, "the branch name is empty");
-	if (name[0] == '-' || strcmp(name, "HEAD") == 0)
-		ok = 0;
-	else {
-		full = malloc(strlen(name) + sizeof("refs/heads/"));
-		if (full == NULL)
-			return ovm_err_set(err, OVM_ENOMEM, "out of memory");
-		strcpy(full, "refs/heads/");
-		strcat(full, name);
-		ok = ovm_refname_is_valid(full);
-		free(full);
-	}
-	if (ok)
-		return 0;
-	ovm_err_set(err, OVM_EINPUT, "'%s' is not a valid branch name",
-	    quote(q, sizeof(q), name));
-	return ovm_err_hint(err, "see git check-ref-format: no spaces, '..', "
-	    "'~^:?*[\\', control characters, '@{', a leading '-' or '.', "
-	    "a trailing '/', '.' or '.lock'");
 }
 
 /*
@@ -414,12 +271,12 @@ get_oid(char **out, const cJSON *obj, const struct pctx *c, const char *key)
 		return rc;
 	if (!ovm_oid_is_valid(s)) {
 		field_err(c, &key, 1, "'%s' is not an object id: '%s'", key,
-		    quote(q, sizeof(q), s));
+		    ovm_event_quote(q, sizeof(q), s));
 		return ovm_err_hint(c->err, "expected 40 or 64 hex digits "
 		    "(is this a test fixture?); pass --%s with the commit id",
 		    key);
 	}
-	*out = oid_dup(s);
+	*out = ovm_oid_dup(s);
 	return *out == NULL ? ovm_err_set(c->err, OVM_ENOMEM, "out of memory") : 0;
 }
 
@@ -493,9 +350,9 @@ env_oid(char **out, const char *v, int strict, struct ovm_err *err)
 		if (!strict)
 			return 0;
 		return ovm_err_set(err, OVM_EINPUT, "GITHUB_SHA is not an "
-		    "object id: '%s'", quote(q, sizeof(q), v));
+		    "object id: '%s'", ovm_event_quote(q, sizeof(q), v));
 	}
-	*out = oid_dup(v);
+	*out = ovm_oid_dup(v);
 	return *out == NULL ? ovm_err_set(err, OVM_ENOMEM, "out of memory") : 0;
 }
 
@@ -537,12 +394,13 @@ read_ref(struct ovm_event *ev, const cJSON *root, const struct pctx *c,
 	}
 	if (s != NULL && !full_ref_ok(s))
 		return field_err(c, key, 1, "'ref' is not a full ref name: "
-		    "'%s'", quote(q, sizeof(q), s));
+		    "'%s'", ovm_event_quote(q, sizeof(q), s));
 	if (s == NULL && env_set(env->ref)) {
 		s = env->ref;
 		if (!full_ref_ok(s) && strict)
 			return ovm_err_set(c->err, OVM_EINPUT, "GITHUB_REF is "
-			    "not a full ref name: '%s'", quote(q, sizeof(q), s));
+			    "not a full ref name: '%s'",
+			    ovm_event_quote(q, sizeof(q), s));
 		if (!full_ref_ok(s))
 			s = NULL;
 	}
@@ -706,242 +564,6 @@ done:
 	return rc;
 }
 
-static enum ovm_event_kind
-kind_of(const char *name)
-{
-	if (strcmp(name, "push") == 0)
-		return OVM_EV_PUSH;
-	if (strcmp(name, "workflow_dispatch") == 0)
-		return OVM_EV_DISPATCH;
-	if (strcmp(name, "local") == 0)
-		return OVM_EV_LOCAL;
-	return OVM_EV_OTHER;
-}
-
-static int
-flag_oid(const char *flag, const char *v, struct ovm_err *err)
-{
-	char q[160];
-
-	if (v == NULL || ovm_oid_is_valid(v))
-		return 0;
-	ovm_err_set(err, OVM_EINPUT, "%s '%s' is not a full object id", flag,
-	    quote(q, sizeof(q), v));
-	return ovm_err_hint(err, "give all 40 (SHA-1) or 64 (SHA-256) hex "
-	    "digits, e.g. from 'git rev-parse'");
-}
-
-static void
-replace(char **slot, char *v)
-{
-	free(*slot);
-	*slot = v;
-}
-
-int
-ovm_event_apply_flags(struct ovm_event *ev, const struct ovm_event_flags *fl,
-    struct ovm_err *err)
-{
-	char *name = NULL, *before = NULL, *after = NULL, *branch = NULL;
-	char *ref = NULL;
-	const char *b = fl->branch;
-	enum ovm_event_kind kind = ev->kind;
-	char q[160];
-	int rc = 0;
-
-	/* Validate everything first: a bad flag leaves ev as it was. */
-	if (fl->event != NULL) {
-		kind = kind_of(fl->event);
-		if (kind == OVM_EV_OTHER) {
-			ovm_err_set(err, OVM_EINPUT, "unknown --event '%s'",
-			    quote(q, sizeof(q), fl->event));
-			return ovm_err_hint(err, "use push, workflow_dispatch "
-			    "or local");
-		}
-	}
-	rc = flag_oid("--before", fl->before, err);
-	if (rc == 0)
-		rc = flag_oid("--after", fl->after, err);
-	if (rc < 0)
-		return rc;
-	if (b != NULL) {
-		if (strncmp(b, "refs/heads/", 11) == 0)
-			b += 11;
-		rc = ovm_branch_name_check(b, err);
-		if (rc < 0)
-			return ovm_err_prefix(err, "--branch");
-	}
-
-	if (fl->event != NULL)
-		name = dup_n(fl->event, strlen(fl->event));
-	if (fl->before != NULL)
-		before = oid_dup(fl->before);
-	if (fl->after != NULL)
-		after = oid_dup(fl->after);
-	if (b != NULL) {
-		branch = dup_n(b, strlen(b));
-		ref = malloc(strlen(b) + sizeof("refs/heads/"));
-		if (ref != NULL)
-			snprintf(ref, strlen(b) + sizeof("refs/heads/"),
-			    "refs/heads/%s", b);
-	}
-	if ((fl->event != NULL && name == NULL) ||
-	    (fl->before != NULL && before == NULL) ||
-	    (fl->after != NULL && after == NULL) ||
-	    (b != NULL && (branch == NULL || ref == NULL))) {
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
-		goto done;
-	}
-
-	if (name != NULL) {
-		if (kind != ev->kind) {
-			/* The payload's push facts belong to another event. */
-			replace(&ev->before, NULL);
-			ev->created = ev->deleted = ev->forced = 0;
-		}
-		if (kind == OVM_EV_LOCAL && ev->kind != OVM_EV_LOCAL) {
-			/* local takes HEAD and its branch from the repository. */
-			replace(&ev->after, NULL);
-			replace(&ev->head_message, NULL);
-			replace(&ev->ref, NULL);
-			replace(&ev->branch, NULL);
-		}
-		ev->kind = kind;
-		replace(&ev->name, name);
-		name = NULL;
-	}
-	if (before != NULL) {
-		ev->created = ovm_oid_is_zero(before);
-		ev->forced = 0;
-		replace(&ev->before, before);
-		before = NULL;
-	}
-	if (after != NULL) {
-		if (ev->after == NULL || strcmp(ev->after, after) != 0)
-			replace(&ev->head_message, NULL);
-		ev->deleted = ovm_oid_is_zero(after);
-		replace(&ev->after, after);
-		after = NULL;
-	}
-	if (branch != NULL) {
-		replace(&ev->branch, branch);
-		replace(&ev->ref, ref);
-		branch = ref = NULL;
-	}
-done:
-	free(name);
-	free(before);
-	free(after);
-	free(branch);
-	free(ref);
-	return rc;
-}
-
-static int
-is_blank(const char *l, size_t n)
-{
-	return strspn(l, " \t\r") >= n;
-}
-
-/* "skip-checks:true" or "skip-checks: true", trailing white space allowed. */
-static int
-is_skip_checks(const char *l, size_t n)
-{
-	while (n > 0 && strchr(" \t\r", l[n - 1]) != NULL)
-		n--;
-	if (!ci_prefix(l, n, "skip-checks:"))
-		return 0;
-	l += 12;
-	n -= 12;
-	if (n > 0 && *l == ' ') {
-		l++;
-		n--;
-	}
-	return n == 4 && ci_prefix(l, n, "true");
-}
-
-/* A git trailer line ("Token: value") or its indented continuation. */
-static int
-is_trailer_line(const char *l, size_t n)
-{
-	size_t i = 0;
-
-	if (n > 0 && (l[0] == ' ' || l[0] == '\t'))
-		return 1;
-	while (i < n && ((l[i] >= 'a' && l[i] <= 'z') ||
-	    (l[i] >= 'A' && l[i] <= 'Z') || (l[i] >= '0' && l[i] <= '9') ||
-	    l[i] == '-'))
-		i++;
-	if (i == 0)
-		return 0;
-	while (i < n && (l[i] == ' ' || l[i] == '\t'))
-		i++;
-	return i < n && l[i] == ':';
-}
-
-/*
- * The line that ends at *end (exclusive); *end moves before it.  Returns 0
- * when there is no line left (*end < 0).
- */
-static int
-prev_line(const char *s, long *end, const char **line, size_t *n)
-{
-	long start;
-
-	if (*end < 0)
-		return 0;
-	for (start = *end; start > 0 && s[start - 1] != '\n'; start--)
-		;
-	*line = s + start;
-	*n = (size_t)(*end - start);
-	*end = start - 1;
-	return 1;
-}
-
-static int
-has_skip_trailer(const char *msg)
-{
-	long end = (long)strlen(msg);
-	const char *l;
-	size_t n;
-
-	do {
-		if (!prev_line(msg, &end, &l, &n))
-			return 0;
-	} while (is_blank(l, n));
-	if (!is_skip_checks(l, n))
-		return 0;
-	/* The rest of the trailer block, up to the first empty line... */
-	for (;;) {
-		if (!prev_line(msg, &end, &l, &n))
-			return 0;
-		if (is_blank(l, n))
-			break;
-		if (!is_trailer_line(l, n))
-			return 0;
-	}
-	/* ...which must be the second of (at least) two. */
-	return prev_line(msg, &end, &l, &n) && is_blank(l, n);
-}
-
-int
-ovm_message_has_ci_skip(const char *msg)
-{
-	size_t i, k, n;
-
-	if (msg == NULL)
-		return 0;
-	n = strlen(msg);
-	for (i = 0; i < n; i++) {
-		if (msg[i] != '[')
-			continue;
-		for (k = 0; k < sizeof(skip_markers) / sizeof(*skip_markers);
-		    k++)
-			if (ci_prefix(msg + i, n - i, skip_markers[k]))
-				return 1;
-	}
-	return has_skip_trailer(msg);
-}
 
 void
 ovm_event_free(struct ovm_event *ev)

@@ -76,6 +76,27 @@ event_words(const struct ovm_plan *p)
 	}
 }
 
+/*
+ * A printable copy of s, kept in arena: control characters (a newline
+ * that would start a "::" workflow command, an escape sequence) become
+ * \xNN.
+ */
+static const char *
+esc(struct ovm_strv *arena, const char *s)
+{
+	char *e;
+
+	if (s == NULL)
+		return "";
+	e = ovm_escape_ctrl(s);
+	if (e == NULL || ovm_strv_push(arena, e) < 0) {
+		free(e);
+		return "?";
+	}
+	free(e);
+	return arena->v[arena->n - 1];
+}
+
 int
 ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 {
@@ -83,7 +104,12 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 	const char *green = color ? "\033[32m" : "", *yellow = color ?
 	    "\033[33m" : "", *red = color ? "\033[31m" : "";
 	const char *arrow = utf8 ? "\u2192" : "->";
+	struct ovm_strv arena = { NULL, 0 };
 	size_t i, j;
+	int rc;
+
+	/* Values from files, payloads and git are shown, never obeyed. */
+#define E(s) esc(&arena, (s))
 
 	fprintf(f, "%sovm-release %s%s: %s", bold, p->applied ? "run" : "plan",
 	    off, event_words(p));
@@ -98,7 +124,7 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 	fprintf(f, "%s\n", p->tags_remote ? " (tags from the remote)" :
 	    " (tags as of the last fetch)");
 	for (i = 0; i < p->warnings.n; i++)
-		fprintf(f, "%swarning:%s %s\n", yellow, off, p->warnings.v[i]);
+		fprintf(f, "%swarning:%s %s\n", yellow, off, E(p->warnings.v[i]));
 	for (i = 0; i < p->n_tracks; i++) {
 		const struct ovm_plan_track *t = &p->tracks[i];
 		const char *dc = t->decision == OVM_DEC_RELEASE ? green :
@@ -112,38 +138,38 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 		if (t->result != OVM_RES_NONE)
 			fprintf(f, " [%s]", ovm_result_name(t->result));
 		fputc('\n', f);
-		if (t->exit_code != 0 && t->err.msg[0] != '\0') {
-			fprintf(f, "  %serror:%s %s\n", red, off, t->err.msg);
-			if (t->err.hint[0] != '\0')
-				fprintf(f, "  hint: %s\n", t->err.hint);
+		if (t->exit_code != 0 && E(t->err.msg)[0] != '\0') {
+			fprintf(f, "  %serror:%s %s\n", red, off, E(t->err.msg));
+			if (E(t->err.hint)[0] != '\0')
+				fprintf(f, "  hint: %s\n", E(t->err.hint));
 		}
 		if (t->version != NULL)
 			fprintf(f, "  version   %s %s %s%s\n",
-			    t->previous != NULL ? t->previous : "(none)", arrow,
-			    t->version, t->decision == OVM_DEC_RELEASE ||
+			    t->previous != NULL ? E(t->previous) : "(none)", arrow,
+			    E(t->version), t->decision == OVM_DEC_RELEASE ||
 			    t->decision == OVM_DEC_REFUSE ? "" : " (not released)");
 		if (t->package_version != NULL)
-			fprintf(f, "  package   %s\n", t->package_version);
+			fprintf(f, "  package   %s\n", E(t->package_version));
 		if (t->image_ref != NULL)
-			fprintf(f, "  image     %s%s%s\n", t->image_ref,
+			fprintf(f, "  image     %s%s%s\n", E(t->image_ref),
 			    t->digest != NULL ? " digest " : "",
-			    t->digest != NULL ? t->digest : "");
+			    t->digest != NULL ? E(t->digest) : "");
 		for (j = 0; j < t->changed.n; j++)
-			fprintf(f, "  changed   %s\n", t->changed.v[j]);
+			fprintf(f, "  changed   %s\n", E(t->changed.v[j]));
 		for (j = 0; j < t->n_files; j++)
 			fprintf(f, "  edit      %s: \"version\" %s %s %s\n",
-			    t->files[j].path, t->files[j].from, arrow,
-			    t->files[j].to);
+			    E(t->files[j].path), E(t->files[j].from), arrow,
+			    E(t->files[j].to));
 		if (t->commit_message != NULL) {
 			if (t->commit_id.hex[0] != '\0')
 				fprintf(f, "  commit    %s \"%s\"\n",
-				    short_id(t->commit_id.hex), t->commit_message);
+				    short_id(t->commit_id.hex), E(t->commit_message));
 			else
 				fprintf(f, "  commit    \"%s\" on %s\n",
-				    t->commit_message, short_id(t->commit_parent.hex));
+				    E(t->commit_message), short_id(t->commit_parent.hex));
 		}
 		for (j = 0; j < t->n_tags; j++)
-			fprintf(f, "  tag       %s %s %s (%s)\n", t->tags[j].name,
+			fprintf(f, "  tag       %s %s %s (%s)\n", E(t->tags[j].name),
 			    arrow, t->tags[j].on_bump && !t->commit_id.hex[0] ?
 			    "the bump commit" : short_id(t->tags[j].on_bump ?
 			    t->commit_id.hex : t->tags[j].target.hex),
@@ -170,7 +196,7 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 				if (t->tags[j].state == OVM_TAG_EXISTS)
 					continue;
 				fprintf(f, "%s%s", first ? "" : ", then ",
-				    t->tags[j].name);
+				    E(t->tags[j].name));
 				first = 0;
 			}
 			fprintf(f, "%s\n", first ? "nothing" :
@@ -178,11 +204,14 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 		}
 		for (j = 0; j < t->warnings.n; j++)
 			fprintf(f, "  %swarning:%s %s\n", yellow, off,
-			    t->warnings.v[j]);
+			    E(t->warnings.v[j]));
 		for (j = 0; j < t->notices.n; j++)
-			fprintf(f, "  notice: %s\n", t->notices.v[j]);
+			fprintf(f, "  notice: %s\n", E(t->notices.v[j]));
 	}
-	return ferror(f) ? OVM_EIO : 0;
+	rc = ferror(f) ? OVM_EIO : 0;
+#undef E
+	ovm_strv_free(&arena);
+	return rc;
 }
 
 static cJSON *

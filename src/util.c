@@ -85,6 +85,24 @@ ovm_buf_free(struct ovm_buf *b)
 }
 
 char *
+ovm_escape_ctrl(const char *s)
+{
+	struct ovm_buf b = OVM_BUF_INIT;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		int rc = c < 0x20 || c == 0x7f ? ovm_buf_printf(&b, "\\x%02x", c) :
+		    ovm_buf_add(&b, s, 1);
+
+		if (rc < 0) {
+			ovm_buf_free(&b);
+			return NULL;
+		}
+	}
+	return ovm_buf_detach(&b);
+}
+
+char *
 ovm_strdup(const char *s)
 {
 	return s != NULL ? strdup(s) : NULL;

@@ -50,6 +50,20 @@ int ovm_fetch_branch(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
 struct ovm_plan;
 void ovm_verify_images(struct ovm_plan *p);
 
+/*
+ * Rule A7: fetches the branch, then every branch of the remote, until the
+ * commit before is here (it may still be missing afterwards).
+ */
+int ovm_fetch_before(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
+    const char *branch, const char *before, struct ovm_err *err);
+
+/*
+ * Tags of the tracks' families that exist only locally: ignored (the
+ * remote is the truth), with a warning on their track.
+ */
+void ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
+    const struct ovm_tagv *remote);
+
 /* 1 when stdout is a terminal and NO_COLOR is unset. */
 int ovm_use_color(void);
 /* 1 when the locale's character set is UTF-8. */

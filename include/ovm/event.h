@@ -7,12 +7,17 @@
  * and overridden by the --event/--before/--after/--branch flags.
  *
  * Everything here is pure except ovm_event_load_github(), which reads the
- * environment and the payload file.
+ * environment and the payload file.  The flags (event_flags.h), object-id
+ * and ref-name checks (refname.h) and skip markers (skipmark.h) are modules
+ * of their own, included here for the callers of the event.
  */
 
 #include <stddef.h>
 
 #include "ovm/err.h"
+#include "ovm/event_flags.h"	/* the overrides: ovm_event_apply_flags */
+#include "ovm/refname.h"	/* object ids and ref names */
+#include "ovm/skipmark.h"	/* skip markers of the head message */
 
 enum ovm_event_kind { OVM_EV_OTHER = 0, OVM_EV_PUSH, OVM_EV_DISPATCH, OVM_EV_LOCAL };
 
@@ -70,59 +75,6 @@ int ovm_event_from_github(struct ovm_event *out, const struct ovm_gh_env *env,
  * but unreadable: OVM_EINPUT naming it.  Allocates out.
  */
 int ovm_event_load_github(struct ovm_event *out, struct ovm_err *err);
-
-/* Command-line overrides; NULL = not given. */
-struct ovm_event_flags {
-	const char *event;	/* push | workflow_dispatch | local */
-	const char *before;	/* full object id (40/64 hex) */
-	const char *after;	/* full object id (40/64 hex) */
-	const char *branch;	/* short name; a leading "refs/heads/" is accepted */
-};
-
-/*
- * Applies the flags to ev, all or nothing: every value is validated before
- * ev changes (OVM_EINPUT naming the flag).  Rules:
- * - --event different from ev's kind drops the payload-only facts (before,
- *   created, deleted, forced); --event local also drops after, the head
- *   message, ref and branch, which then come from the repository.
- * - --before sets before and created (= before is all zeros), clears forced.
- * - --after sets after and deleted (= after is all zeros); the head message
- *   is dropped when after changes (it described the old after).
- * - --branch sets branch and ref = "refs/heads/<branch>"; the name must pass
- *   git check-ref-format --branch (no leading '-', not "HEAD").
- */
-int ovm_event_apply_flags(struct ovm_event *ev, const struct ovm_event_flags *fl,
-    struct ovm_err *err);
-
-/*
- * 1 when msg carries a GitHub skip marker (SPEC A4), else 0:
- * "[skip ci]", "[ci skip]", "[no ci]", "[skip actions]", "[actions skip]"
- * anywhere in the message, ASCII case-insensitive, exactly one space inside;
- * or a "skip-checks:true" / "skip-checks: true" trailer that is the last
- * line of the message's final paragraph, every line of that paragraph being
- * a trailer ("Token: value") and the paragraph preceded by at least two
- * empty lines (GitHub's "Skipping workflow runs").  NULL: 0.
- */
-int ovm_message_has_ci_skip(const char *msg);
-
-/* 1 when hex is the all-zero object id (40 or 64 '0'), else 0. */
-int ovm_oid_is_zero(const char *hex);
-
-/* 1 when hex is a full object id: 40 or 64 hex digits (either case). */
-int ovm_oid_is_valid(const char *hex);
-
-/*
- * 0 when name is a valid branch name, i.e. "refs/heads/<name>" passes
- * git's check-ref-format rules and name does not start with '-' and is not
- * "HEAD"; OVM_EINPUT (naming it) otherwise.
- */
-int ovm_branch_name_check(const char *name, struct ovm_err *err);
-
-/*
- * 1 when refname (a full ref such as "refs/heads/main") passes git's
- * check-ref-format rules with at least two components, else 0.
- */
-int ovm_refname_is_valid(const char *refname);
 
 /* Frees the strings and resets ev to OVM_EVENT_INIT; NULL is a no-op. */
 void ovm_event_free(struct ovm_event *ev);

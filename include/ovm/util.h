@@ -26,6 +26,9 @@ int ovm_buf_printf(struct ovm_buf *b, const char *fmt, ...)
 char *ovm_buf_detach(struct ovm_buf *b);
 void ovm_buf_free(struct ovm_buf *b);
 
+/* A copy of s with control characters (< 0x20, 0x7f) as \xNN (malloc'd). */
+char *ovm_escape_ctrl(const char *s);
+
 /* strdup that returns NULL for NULL. */
 char *ovm_strdup(const char *s);
 
