@@ -8,39 +8,6 @@
 #include "ovm/inputs.h"
 #include "ovm/plan.h"
 
-/* $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are appended to, never replaced. */
-static int
-github_files(const struct ovm_plan *p, const struct ovm_opts *o,
-    struct ovm_err *err)
-{
-	const char *out = getenv("GITHUB_OUTPUT");
-	const char *sum = getenv("GITHUB_STEP_SUMMARY");
-	FILE *f;
-	int rc = 0;
-
-	if (out != NULL && out[0] != '\0') {
-		f = fopen(out, "a");
-		if (f == NULL)
-			return ovm_err_set(err, OVM_EIO, "cannot open $GITHUB_OUTPUT");
-		rc = ovm_plan_write_github_output(f, p, o->tracks.n == 1, err);
-		if (fclose(f) != 0 && rc == 0)
-			rc = ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
-		if (rc < 0)
-			return rc;
-	}
-	if (sum != NULL && sum[0] != '\0') {
-		f = fopen(sum, "a");
-		if (f == NULL)
-			return ovm_err_set(err, OVM_EIO,
-			    "cannot open $GITHUB_STEP_SUMMARY");
-		rc = ovm_plan_write_step_summary(f, p);
-		if (fclose(f) != 0 || rc < 0)
-			return ovm_err_set(err, OVM_EIO,
-			    "cannot write $GITHUB_STEP_SUMMARY");
-	}
-	return 0;
-}
-
 /* Refuses --track names the configuration does not have. */
 int
 ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_opts *o,
@@ -141,7 +108,7 @@ cmd_plan(const struct ovm_opts *o)
 		    ovm_utf8_locale());
 	if (in.in_ci) {
 		ovm_plan_print_annotations(o->json ? stderr : stdout, &plan);
-		if (github_files(&plan, o, &err) < 0) {
+		if (ovm_github_files(&plan, o->tracks.n == 1, &err) < 0) {
 			status = ovm_cli_error(&err);
 			goto done;
 		}

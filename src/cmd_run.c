@@ -52,38 +52,6 @@ net_timeout(void)
 	return v > 0 && v < 86400 ? (unsigned)v : 120;
 }
 
-static int
-github_outputs(const struct ovm_plan *p, const struct ovm_opts *o,
-    struct ovm_err *err)
-{
-	const char *out = getenv("GITHUB_OUTPUT");
-	const char *sum = getenv("GITHUB_STEP_SUMMARY");
-	FILE *f;
-	int rc = 0;
-
-	if (out != NULL && out[0] != '\0') {
-		f = fopen(out, "a");
-		if (f == NULL)
-			return ovm_err_set(err, OVM_EIO, "cannot open $GITHUB_OUTPUT");
-		rc = ovm_plan_write_github_output(f, p, o->tracks.n == 1, err);
-		if (fclose(f) != 0 && rc == 0)
-			rc = ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
-		if (rc < 0)
-			return rc;
-	}
-	if (sum != NULL && sum[0] != '\0') {
-		f = fopen(sum, "a");
-		if (f == NULL)
-			return ovm_err_set(err, OVM_EIO,
-			    "cannot open $GITHUB_STEP_SUMMARY");
-		rc = ovm_plan_write_step_summary(f, p);
-		if (fclose(f) != 0 || rc < 0)
-			return ovm_err_set(err, OVM_EIO,
-			    "cannot write $GITHUB_STEP_SUMMARY");
-	}
-	return 0;
-}
-
 /* Tag mode of the hook: what was made locally, and how to push it. */
 static void
 hook_summary(const struct ovm_plan *p, const char *remote)
@@ -280,7 +248,7 @@ cmd_run(const struct ovm_opts *o)
 		    ovm_utf8_locale());
 	if (in.in_ci || o->annotate)
 		ovm_plan_print_annotations(o->json ? stderr : stdout, &plan);
-	if (in.in_ci && github_outputs(&plan, o, &err) < 0)
+	if (in.in_ci && ovm_github_files(&plan, o->tracks.n == 1, &err) < 0)
 		goto fail;
 	status = ovm_plan_exit_code(&plan);
 	for (i = 0; status != 0 && !o->json && i < plan.n_tracks; i++)

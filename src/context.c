@@ -271,3 +271,37 @@ ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
 	}
 }
 
+
+/* $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are appended to, never replaced. */
+int
+ovm_github_files(const struct ovm_plan *p, int single_track,
+    struct ovm_err *err)
+{
+	const char *out = getenv("GITHUB_OUTPUT");
+	const char *sum = getenv("GITHUB_STEP_SUMMARY");
+	FILE *f;
+	int rc = 0;
+
+	if (out != NULL && out[0] != '\0') {
+		f = fopen(out, "a");
+		if (f == NULL)
+			return ovm_err_set(err, OVM_EIO, "cannot open $GITHUB_OUTPUT");
+		rc = ovm_plan_write_github_output(f, p, single_track, err);
+		if (fclose(f) != 0 && rc == 0)
+			rc = ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
+		if (rc < 0)
+			return rc;
+	}
+	if (sum != NULL && sum[0] != '\0') {
+		f = fopen(sum, "a");
+		if (f == NULL)
+			return ovm_err_set(err, OVM_EIO,
+			    "cannot open $GITHUB_STEP_SUMMARY");
+		rc = ovm_plan_write_step_summary(f, p);
+		if (fclose(f) != 0 || rc < 0)
+			return ovm_err_set(err, OVM_EIO,
+			    "cannot write $GITHUB_STEP_SUMMARY");
+	}
+	return 0;
+}
+

@@ -1348,57 +1348,6 @@ done:
 	return rc;
 }
 
-void
-ovm_plan_free(struct ovm_plan *p)
-{
-	size_t i, j;
-
-	if (p == NULL)
-		return;
-	for (i = 0; p->tracks != NULL && i < p->n_tracks; i++) {
-		struct ovm_plan_track *t = &p->tracks[i];
-
-		free(t->previous);
-		free(t->version);
-		free(t->package_version);
-		free(t->image_ref);
-		free(t->digest);
-		ovm_strv_free(&t->changed);
-		for (j = 0; j < t->n_files; j++) {
-			free(t->files[j].path);
-			free(t->files[j].from);
-			free(t->files[j].to);
-			free(t->files[j].content);
-		}
-		free(t->files);
-		free(t->commit_message);
-		for (j = 0; j < t->n_tags; j++)
-			free(t->tags[j].name);
-		free(t->tags);
-		ovm_strv_free(&t->warnings);
-		ovm_strv_free(&t->notices);
-	}
-	free(p->tracks);
-	ovm_event_free(&p->ev);
-	free(p->head_branch);
-	free(p->config_path);
-	ovm_strv_free(&p->warnings);
-	memset(p, 0, sizeof(*p));
-}
-
-int
-ovm_plan_exit_code(const struct ovm_plan *p)
-{
-	static const int order[] = { 4, 3, 2, 1 };
-	size_t i, k;
-
-	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
-		for (i = 0; i < p->n_tracks; i++)
-			if (p->tracks[i].exit_code == order[k])
-				return order[k];
-	return 0;
-}
-
 static void
 track_reset_release(struct ovm_plan_track *t)
 {
@@ -1426,6 +1375,44 @@ track_reset_release(struct ovm_plan_track *t)
 	free(t->tags);
 	t->tags = NULL;
 	t->n_tags = 0;
+}
+
+void
+ovm_plan_free(struct ovm_plan *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; p->tracks != NULL && i < p->n_tracks; i++) {
+		struct ovm_plan_track *t = &p->tracks[i];
+
+		track_reset_release(t);
+		free(t->image_ref);
+		free(t->digest);
+		ovm_strv_free(&t->changed);
+		ovm_strv_free(&t->warnings);
+		ovm_strv_free(&t->notices);
+	}
+	free(p->tracks);
+	ovm_event_free(&p->ev);
+	free(p->head_branch);
+	free(p->config_path);
+	ovm_strv_free(&p->warnings);
+	memset(p, 0, sizeof(*p));
+}
+
+int
+ovm_plan_exit_code(const struct ovm_plan *p)
+{
+	static const int order[] = { 4, 3, 2, 1 };
+	size_t i, k;
+
+	for (k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+		for (i = 0; i < p->n_tracks; i++)
+			if (p->tracks[i].exit_code == order[k])
+				return order[k];
+	return 0;
 }
 
 int

@@ -64,6 +64,10 @@ int ovm_fetch_before(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
 void ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
     const struct ovm_tagv *remote);
 
+/* Appends to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY when they are set. */
+int ovm_github_files(const struct ovm_plan *p, int single_track,
+    struct ovm_err *err);
+
 /* 1 when stdout is a terminal and NO_COLOR is unset. */
 int ovm_use_color(void);
 /* 1 when the locale's character set is UTF-8. */
