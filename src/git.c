@@ -6,7 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -567,44 +571,245 @@ done:
 	return rc;
 }
 
+/*
+ * Tags by prefix, read the way git stores them rather than through
+ * libgit2's reference iterator (which copies every packed ref and reads
+ * every loose one): a binary search in the sorted packed-refs file, whose
+ * "^" lines give annotated tags' targets for free, plus a listing of the
+ * loose tags with that prefix (a loose ref overrides its packed copy).
+ */
+
+struct packed {
+	const char *buf;
+	size_t len;
+};
+
+static size_t
+line_end(const struct packed *pk, size_t pos)
+{
+	const char *nl = memchr(pk->buf + pos, '\n', pk->len - pos);
+
+	return nl != NULL ? (size_t)(nl - pk->buf) + 1 : pk->len;
+}
+
+/* The first record line (not '^' or '#') at or after line start pos. */
+static size_t
+next_record(const struct packed *pk, size_t pos)
+{
+	while (pos < pk->len && (pk->buf[pos] == '^' || pk->buf[pos] == '#'))
+		pos = line_end(pk, pos);
+	return pos;
+}
+
+/* <0, 0, >0: the record's name against the prefix (0: it starts with it). */
+static int
+record_cmp(const struct packed *pk, size_t rec, const char *prefix, size_t plen)
+{
+	const char *name = pk->buf + rec + GIT_OID_HEXSZ + 1;
+	size_t nlen = line_end(pk, rec) - (rec + GIT_OID_HEXSZ + 1);
+	int c;
+
+	if (rec + GIT_OID_HEXSZ + 1 > pk->len)
+		return 1;
+	while (nlen > 0 && (name[nlen - 1] == '\n' || name[nlen - 1] == '\r'))
+		nlen--;
+	c = memcmp(name, prefix, nlen < plen ? nlen : plen);
+	if (c != 0)
+		return c;
+	return nlen < plen ? -1 : 0;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ovm_tag *)a)->name,
+	    ((const struct ovm_tag *)b)->name);
+}
+
+static int
+in_sorted(const struct ovm_tagv *tv, const char *name)
+{
+	struct ovm_tag key;
+
+	key.name = (char *)name;
+	return tv->n > 0 && bsearch(&key, tv->v, tv->n, sizeof(*tv->v),
+	    name_cmp) != NULL;
+}
+
+/* The commit an id peels to ("" when not a commit-ish). */
+static void
+peel_hex(struct ovm_oid *out, struct ovm_repo *r, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	git_object *obj = NULL, *peeled = NULL;
+	git_object_t type = GIT_OBJECT_INVALID;
+	size_t len;
+
+	out->hex[0] = '\0';
+	if (git_repository_odb(&odb, r->repo) == 0 &&
+	    git_odb_read_header(&len, &type, odb, id) == 0 &&
+	    type == GIT_OBJECT_COMMIT)
+		oid_hex(out, id);
+	else if (type == GIT_OBJECT_TAG &&
+	    git_object_lookup(&obj, r->repo, id, GIT_OBJECT_TAG) == 0 &&
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0)
+		oid_hex(out, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	git_odb_free(odb);
+	git_error_clear();
+}
+
+static int
+loose_tags(struct ovm_tagv *out, struct ovm_repo *r, const char *prefix,
+    struct ovm_err *err)
+{
+	const char *slash = strrchr(prefix, '/');
+	const char *base = slash != NULL ? slash + 1 : prefix;
+	char dir[4096];
+	size_t blen = strlen(base);
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	snprintf(dir, sizeof(dir), "%srefs/tags/%.*s",
+	    git_repository_commondir(r->repo),
+	    slash != NULL ? (int)(slash - prefix + 1) : 0, prefix);
+	d = opendir(dir);
+	if (d == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char path[8192], buf[128], name[4096];
+		struct ovm_oid target = { "" };
+		git_oid id;
+		ssize_t n;
+		int fd;
+
+		if (de->d_name[0] == '.' || strncmp(de->d_name, base, blen) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* a directory (nested tags), or gone */
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n < GIT_OID_HEXSZ)
+			continue;
+		buf[n] = '\0';
+		snprintf(name, sizeof(name), "%.*s%s",
+		    slash != NULL ? (int)(slash - prefix + 1) : 0, prefix,
+		    de->d_name);
+		if (git_oid_fromstrn(&id, buf, GIT_OID_HEXSZ) == 0)
+			peel_hex(&target, r, &id);
+		if (ovm_tagv_push(out, name, target.hex) < 0)
+			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	}
+	closedir(d);
+	return rc;
+}
+
 int
 ovm_git_tags_with_prefix(struct ovm_tagv *out, struct ovm_repo *r,
     const char *prefix, struct ovm_err *err)
 {
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
-	size_t plen = strlen("refs/tags/") + strlen(prefix);
-	int rc;
+	struct ovm_tagv loose = { NULL, 0 };
+	struct packed pk = { NULL, 0 };
+	char path[4096], full[2048];
+	size_t plen, pos, i;
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd, rc, sorted = 0, peeled = 0;
 
-	rc = git_reference_iterator_new(&it, r->repo);
+	rc = loose_tags(&loose, r, prefix, err);
 	if (rc < 0)
-		return git_fail(err, OVM_EGIT, "cannot list tags");
-	while ((rc = git_reference_next(&ref, it)) == 0) {
-		const char *name = git_reference_name(ref);
-		struct ovm_oid target = { "" };
-		git_object *obj = NULL;
-
-		if (strncmp(name, "refs/tags/", 10) == 0 &&
-		    strncmp(name + 10, prefix, plen - 10) == 0) {
-			if (git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT) == 0)
-				oid_hex(&target, git_object_id(obj));
-			git_object_free(obj);
-			git_error_clear();
-			if (ovm_tagv_push(out, name + 10, target.hex) < 0) {
-				git_reference_free(ref);
-				rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
-				goto done;
-			}
+		return rc;
+	if (loose.n > 1)
+		qsort(loose.v, loose.n, sizeof(*loose.v), name_cmp);
+	snprintf(full, sizeof(full), "refs/tags/%s", prefix);
+	plen = strlen(full);
+	snprintf(path, sizeof(path), "%spacked-refs",
+	    git_repository_commondir(r->repo));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			pk.buf = map;
+			pk.len = (size_t)st.st_size;
 		}
-		git_reference_free(ref);
 	}
-	if (rc != GIT_ITEROVER) {
-		rc = git_fail(err, OVM_EGIT, "cannot list tags");
-		goto done;
+	if (fd >= 0)
+		close(fd);
+	if (pk.len > 0 && pk.buf[0] == '#') {
+		size_t he = line_end(&pk, 0);
+		char header[512];
+
+		snprintf(header, sizeof(header), "%.*s", (int)he, pk.buf);
+		sorted = strstr(header, " sorted") != NULL;
+		peeled = strstr(header, " peeled") != NULL ||
+		    strstr(header, " fully-peeled") != NULL;
 	}
-	rc = 0;
-done:
-	git_reference_iterator_free(it);
+	pos = next_record(&pk, 0);
+	if (sorted) {
+		size_t lo = pos, hi = pk.len;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2, ls = mid, rec;
+
+			while (ls > lo && pk.buf[ls - 1] != '\n')
+				ls--;
+			rec = next_record(&pk, ls);
+			if (rec >= hi) {
+				hi = ls;
+				continue;
+			}
+			if (record_cmp(&pk, rec, full, plen) < 0)
+				lo = next_record(&pk, line_end(&pk, rec));
+			else
+				hi = rec;
+		}
+		pos = lo;
+	}
+	for (; rc == 0 && pos < pk.len; pos = next_record(&pk, line_end(&pk, pos))) {
+		const char *name = pk.buf + pos + GIT_OID_HEXSZ + 1;
+		size_t le = line_end(&pk, pos), nlen;
+		struct ovm_oid target = { "" };
+		char nm[2048];
+		git_oid id;
+		int c = record_cmp(&pk, pos, full, plen);
+
+		if (c != 0) {
+			if (sorted && c > 0)
+				break;
+			continue;
+		}
+		nlen = le - (pos + GIT_OID_HEXSZ + 1);
+		while (nlen > 0 && (name[nlen - 1] == '\n' || name[nlen - 1] == '\r'))
+			nlen--;
+		if (nlen - 10 >= sizeof(nm))
+			continue;
+		snprintf(nm, sizeof(nm), "%.*s", (int)(nlen - 10), name + 10);
+		if (in_sorted(&loose, nm))
+			continue;
+		if (git_oid_fromstrn(&id, pk.buf + pos, GIT_OID_HEXSZ) < 0)
+			continue;
+		if (le < pk.len && pk.buf[le] == '^' &&
+		    le + 1 + GIT_OID_HEXSZ <= pk.len) {
+			snprintf(target.hex, sizeof(target.hex), "%.*s",
+			    GIT_OID_HEXSZ, pk.buf + le + 1);
+		} else if (peeled) {
+			oid_hex(&target, &id);	/* not a tag object */
+		} else {
+			peel_hex(&target, r, &id);
+		}
+		if (ovm_tagv_push(out, nm, target.hex) < 0)
+			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	}
+	for (i = 0; rc == 0 && i < loose.n; i++)
+		if (ovm_tagv_push(out, loose.v[i].name, loose.v[i].target.hex) < 0)
+			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	if (map != MAP_FAILED)
+		munmap(map, pk.len);
+	ovm_tagv_free(&loose);
 	return rc;
 }
 

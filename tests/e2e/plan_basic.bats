@@ -114,3 +114,38 @@ PY
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"fetch-depth: 0"* ]]
 }
+
+@test "tags read from packed-refs (binary search) and loose files: highest version, peeled targets, loose overrides packed" {
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do git tag "executor-layer@0.1.$((i + 3))"; done
+	git tag -a -m annotated "cloud-executor-layer@0.2.0"
+	git tag aaa-unrelated
+	git tag zzz-unrelated
+	git pack-refs --all
+	grep -q '^\^' .git/packed-refs	# the annotated tag's peeled line
+	# A loose copy of a packed tag, moved to another commit, wins.
+	commit_file requirements.txt "x==1" "feat: x"
+	git tag -f "cloud-executor-layer@0.2.0" HEAD >/dev/null
+	run ovm plan --json --event push --before HEAD~1 --after HEAD --branch main
+	[ "$status" -eq 0 ]
+	echo "$output" >plan.json
+	# The tag on after (the loose one) makes this a rerun of a partly
+	# released event: only executor-layer@0.2.0 is missing.
+	[ "$(json_track plan.json executor-layer reason)" = complete ]
+	[ "$(json_track plan.json executor-layer version)" = 0.2.0 ]
+	python3 - plan.json "$(git rev-parse HEAD)" <<'PY'
+import json, sys
+t = [t for t in json.load(open(sys.argv[1]))["tracks"] if t["name"] == "executor-layer"][0]
+states = {g["name"]: (g["state"], g["target"]) for g in t["tags"]}
+assert states == {"executor-layer@0.2.0": ("missing", sys.argv[2]),
+                  "cloud-executor-layer@0.2.0": ("exists", sys.argv[2])}, states
+PY
+	git tag -d "cloud-executor-layer@0.2.0" >/dev/null
+	git tag -a -m again "cloud-executor-layer@0.2.0" HEAD~1
+	git pack-refs --all
+	run ovm plan --json --event push --before HEAD~1 --after HEAD --branch main
+	[ "$status" -eq 0 ]
+	echo "$output" >plan.json
+	[ "$(json_track plan.json executor-layer previous_version)" = 0.2.0 ]
+	[ "$(json_track plan.json executor-layer version)" = 0.2.1 ]
+	[ "$(json_track plan.json executor-layer reason)" = changed ]
+}
