@@ -12,7 +12,8 @@ OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Wformat-security -Wstrict-prototypes -Wvla \
            -Wwrite-strings -Wmissing-prototypes -Werror
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcurl is loaded on first use by src/http.c (dlopen), not linked.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 CFLAGS  ?=
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS)
@@ -79,3 +80,52 @@ bench: deps all
 
 clean:
 	rm -rf build ovm-release
+
+# Installation: PREFIX (default /usr/local), DESTDIR honoured.  `install`
+# copies the release build $(BIN); `uninstall` removes exactly those files
+# and the package's own share directory.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+bindir   = $(PREFIX)/bin
+sharedir = $(PREFIX)/share/ovm-release
+man1dir  = $(PREFIX)/share/man/man1
+bcompdir = $(PREFIX)/share/bash-completion/completions
+
+.PHONY: install uninstall
+install: $(BIN)
+	$(INSTALL) -d "$(DESTDIR)$(bindir)" "$(DESTDIR)$(sharedir)/hooks" \
+	    "$(DESTDIR)$(man1dir)" "$(DESTDIR)$(bcompdir)"
+	$(INSTALL) -m 755 $(BIN) "$(DESTDIR)$(bindir)/ovm-release"
+	$(INSTALL) -m 755 hooks/post-commit "$(DESTDIR)$(sharedir)/hooks/post-commit"
+	$(INSTALL) -m 644 doc/ovm-release.1 "$(DESTDIR)$(man1dir)/ovm-release.1"
+	$(INSTALL) -m 644 completion/ovm-release.bash \
+	    "$(DESTDIR)$(bcompdir)/ovm-release"
+
+uninstall:
+	rm -f "$(DESTDIR)$(bindir)/ovm-release" \
+	    "$(DESTDIR)$(sharedir)/hooks/post-commit" \
+	    "$(DESTDIR)$(man1dir)/ovm-release.1" \
+	    "$(DESTDIR)$(bcompdir)/ovm-release"
+	rmdir "$(DESTDIR)$(sharedir)/hooks" "$(DESTDIR)$(sharedir)" 2>/dev/null || :
+
+# Fuzzing (tests/fuzz/README.md): each tests/fuzz/fuzz_<name>.c is a
+# libFuzzer target linked against the library built by clang in its own
+# directory; `make fuzz` runs each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
+.PHONY: fuzz
+fuzz:
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) \
+	    SANITIZE=fuzzer-no-link,address,undefined OPT="-O1 -g" \
+	    $(FUZZ_BUILD)/libovm.a
+	@for s in $(FUZZ_SRC); do \
+	    n=$$(basename $$s .c); \
+	    echo "clang $$s"; \
+	    clang -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -Itests/fuzz \
+	        $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	        -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	        -o $(FUZZ_BUILD)/$$n $$s $(FUZZ_BUILD)/libovm.a $(PKG_LIBS) || exit 1; \
+	done
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)

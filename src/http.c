@@ -1,5 +1,13 @@
-/* The libcurl seam: the only file that includes <curl/curl.h>. */
+/*
+ * The libcurl seam: the only file that includes <curl/curl.h>.
+ *
+ * libcurl is loaded on first use (dlopen), not at start-up: most commands
+ * (the hook above all) never speak HTTP, and binding libcurl and its
+ * thirty-odd dependencies costs every process ~10 M instructions of
+ * symbol lookups before main.
+ */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +23,76 @@
 #define OVM_VERSION "0.0.0"
 #endif
 
-static int curl_ready;
+static struct {
+	int tried, ok;
+	void *lib;
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_reset)(CURL *);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	char *(*easy_escape)(CURL *, const char *, int);
+	void (*free_)(void *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	time_t (*getdate)(const char *, const time_t *);
+	curl_version_info_data *(*version_info)(CURLversion);
+} cu;
+
+/* Loads libcurl once; 0, or OVM_EENV naming what is missing. */
+static int
+curl_load(struct ovm_err *err)
+{
+	static const char *const names[] = { "libcurl.so.4",
+	    "libcurl-gnutls.so.4", "libcurl.so" };
+	size_t i;
+
+	if (cu.tried)
+		return cu.ok ? 0 : ovm_err_set(err, OVM_EENV,
+		    "libcurl is not available");
+	cu.tried = 1;
+	for (i = 0; cu.lib == NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		cu.lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+	if (cu.lib == NULL)
+		return ovm_err_set(err, OVM_EENV, "cannot load libcurl: %s",
+		    dlerror());
+#define SYM(field, name) \
+	do { \
+		*(void **)(&cu.field) = dlsym(cu.lib, name); \
+		if (cu.field == NULL) \
+			return ovm_err_set(err, OVM_EENV, "libcurl lacks %s", name); \
+	} while (0)
+	SYM(global_init, "curl_global_init");
+	SYM(easy_init, "curl_easy_init");
+	SYM(easy_setopt, "curl_easy_setopt");
+	SYM(easy_perform, "curl_easy_perform");
+	SYM(easy_getinfo, "curl_easy_getinfo");
+	SYM(easy_reset, "curl_easy_reset");
+	SYM(easy_cleanup, "curl_easy_cleanup");
+	SYM(easy_strerror, "curl_easy_strerror");
+	SYM(easy_escape, "curl_easy_escape");
+	SYM(free_, "curl_free");
+	SYM(slist_append, "curl_slist_append");
+	SYM(slist_free_all, "curl_slist_free_all");
+	SYM(getdate, "curl_getdate");
+	SYM(version_info, "curl_version_info");
+#undef SYM
+	cu.global_init(CURL_GLOBAL_DEFAULT);
+	cu.ok = 1;
+	return 0;
+}
 
 const char *
 ovm_http_curl_version(void)
 {
-	const curl_version_info_data *d = curl_version_info(CURLVERSION_NOW);
+	const curl_version_info_data *d;
 
+	if (curl_load(NULL) < 0)
+		return "unavailable";
+	d = cu.version_info(CURLVERSION_NOW);
 	return d != NULL && d->version != NULL ? d->version : "unknown";
 }
 
@@ -98,7 +169,7 @@ retry_after_ms(const struct ovm_http_resp *r, long fallback)
 	if (v != NULL && isdigit((unsigned char)*v)) {
 		ms = strtol(v, NULL, 10) * 1000;
 	} else if (v != NULL) {
-		time_t when = curl_getdate(v, NULL);
+		time_t when = cu.getdate(v, NULL);
 
 		if (when > 0)
 			ms = (long)(when - time(NULL)) * 1000;
@@ -140,18 +211,16 @@ ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!curl_ready) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		curl_ready = 1;
-	}
+	if (curl_load(err) < 0)
+		return OVM_EENV;
 	safe = ovm_http_redact(req->url);
-	c = curl_easy_init();
+	c = cu.easy_init();
 	if (c == NULL || safe == NULL) {
 		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (i = 0; req->headers != NULL && req->headers[i] != NULL; i++) {
-		struct curl_slist *n = curl_slist_append(hdrs, req->headers[i]);
+		struct curl_slist *n = cu.slist_append(hdrs, req->headers[i]);
 
 		if (n == NULL) {
 			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
@@ -166,46 +235,46 @@ ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
 		ovm_buf_free(&out->body);
 		ovm_strv_free(&out->headers);
 		out->attempts++;
-		curl_easy_reset(c);
-		curl_easy_setopt(c, CURLOPT_URL, req->url);
-		curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		cu.easy_reset(c);
+		cu.easy_setopt(c, CURLOPT_URL, req->url);
+		cu.easy_setopt(c, CURLOPT_USERAGENT, ua);
+		cu.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		cu.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+		cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		cu.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		cu.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 		    req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 10000L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+		cu.easy_setopt(c, CURLOPT_TIMEOUT_MS,
 		    req->timeout_ms > 0 ? req->timeout_ms : 30000L);
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION,
+		cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION,
 		    req->follow_redirects ? 1L : 0L);
-		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+		cu.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 		/* Credentials never follow a redirect to another host. */
-		curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
-		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, &out->headers);
+		cu.easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+		cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		cu.easy_setopt(c, CURLOPT_WRITEDATA, &out->body);
+		cu.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		cu.easy_setopt(c, CURLOPT_HEADERDATA, &out->headers);
 		if (req->method != NULL && strcmp(req->method, "HEAD") == 0)
-			curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+			cu.easy_setopt(c, CURLOPT_NOBODY, 1L);
 		if (req->user != NULL) {
-			curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-			curl_easy_setopt(c, CURLOPT_USERNAME, req->user);
-			curl_easy_setopt(c, CURLOPT_PASSWORD,
+			cu.easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+			cu.easy_setopt(c, CURLOPT_USERNAME, req->user);
+			cu.easy_setopt(c, CURLOPT_PASSWORD,
 			    req->password != NULL ? req->password : "");
 		}
 		errbuf[0] = '\0';
-		cc = curl_easy_perform(c);
+		cc = cu.easy_perform(c);
 		if (cc != CURLE_OK) {
 			rc = ovm_err_set(err, OVM_EENV, "%s %s: %s",
 			    req->method != NULL ? req->method : "GET", safe,
-			    errbuf[0] ? errbuf : curl_easy_strerror(cc));
+			    errbuf[0] ? errbuf : cu.easy_strerror(cc));
 			ovm_redact_urls(err->msg);
 			goto done;
 		}
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+		cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
 		if ((out->status == 429 || out->status >= 500) && retries-- > 0) {
 			sleep_ms(retry_after_ms(out, backoff));
 			backoff *= 2;
@@ -215,9 +284,9 @@ ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
 	}
 done:
 	free(safe);
-	curl_slist_free_all(hdrs);
+	cu.slist_free_all(hdrs);
 	if (c != NULL)
-		curl_easy_cleanup(c);
+		cu.easy_cleanup(c);
 	if (rc < 0)
 		ovm_http_resp_free(out);
 	return rc;
@@ -237,14 +306,12 @@ ovm_http_escape(const char *s)
 {
 	char *e, *out;
 
-	if (!curl_ready) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		curl_ready = 1;
-	}
-	e = curl_easy_escape(NULL, s, 0);
+	if (curl_load(NULL) < 0)
+		return NULL;
+	e = cu.easy_escape(NULL, s, 0);
 	if (e == NULL)
 		return NULL;
 	out = strdup(e);
-	curl_free(e);
+	cu.free_(e);
 	return out;
 }
