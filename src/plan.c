@@ -68,9 +68,13 @@ static int
 load_tags(struct ovm_tagv *out, struct builder *b, struct ovm_template **tpl,
     size_t n)
 {
-	size_t i, j;
+	size_t i, j, *plen = calloc(n + 1, sizeof(*plen));
 	int rc;
 
+	if (plen == NULL)
+		return nomem(b->err);
+	for (i = 0; i < n; i++)
+		plen[i] = strlen(ovm_template_prefix(tpl[i]));
 	for (i = 0; i < n; i++) {
 		struct ovm_tagv local = { NULL, 0 };
 		const struct ovm_tagv *src = b->o->remote_tags;
@@ -78,23 +82,32 @@ load_tags(struct ovm_tagv *out, struct builder *b, struct ovm_template **tpl,
 		if (src == NULL) {
 			rc = ovm_git_tags_with_prefix(&local, b->repo,
 			    ovm_template_prefix(tpl[i]), b->err);
-			if (rc < 0)
+			if (rc < 0) {
+				free(plen);
 				return rc;
+			}
 			src = &local;
 		}
 		for (j = 0; j < src->n; j++) {
 			const char *name = src->v[j].name;
 
-			if (!ovm_template_match(tpl[i], name, strlen(name), NULL,
-			    NULL) || ovm_tagv_find(out, name) != NULL)
+			/* The literal prefix first: most names fail it. */
+			if (strncmp(name, ovm_template_prefix(tpl[i]), plen[i]) != 0 ||
+			    !ovm_template_match(tpl[i], name, strlen(name), NULL,
+			    NULL))
 				continue;
 			if (ovm_tagv_push(out, name, src->v[j].target.hex) < 0) {
 				ovm_tagv_free(&local);
+				free(plen);
 				return nomem(b->err);
 			}
 		}
 		ovm_tagv_free(&local);
 	}
+	free(plen);
+	/* A name two templates match is listed once. */
+	if (n > 1)
+		ovm_tagv_sort_unique(out);
 	return 0;
 }
 
@@ -460,6 +473,7 @@ fact_version_only(struct builder *b, struct tctx *tc)
 struct unreleased_ctx {
 	struct builder *b;
 	struct tctx *tc;
+	struct ovm_strv specs;	/* the track's literal path prefixes */
 	int found;
 	int err;
 };
@@ -488,7 +502,7 @@ unreleased_cb(const char *hex, const char *msg, void *ctx)
 	if (ovm_git_commit_info(NULL, parents, &np, u->b->repo, hex, NULL) < 0)
 		return 0;
 	if (ovm_git_changed_paths(&paths, u->b->repo, np > 0 ? parents[0].hex :
-	    NULL, hex, NULL, 0, NULL) < 0)
+	    NULL, hex, (const char *const *)u->specs.v, u->specs.n, NULL) < 0)
 		return 0;
 	for (i = 0; i < paths.n; i++)
 		if (ovm_pathfilter_match(u->tc->paths, paths.v[i]) == 1)
@@ -500,11 +514,12 @@ unreleased_cb(const char *hex, const char *msg, void *ctx)
 static int
 fact_unreleased(struct builder *b, struct tctx *tc)
 {
-	struct unreleased_ctx u = { b, tc, 0, 0 };
-	const struct ovm_tag *latest = NULL;
+	struct unreleased_ctx u = { b, tc, { NULL, 0 }, 0, 0 };
+	struct ovm_strv changed = { NULL, 0 };
+	struct ovm_oid target = { "" };
 	struct ovm_semver v, prev;
 	size_t i;
-	int rc;
+	int rc, all = 0, any = 0;
 
 	rc = load_family(b, tc);
 	if (rc < 0)
@@ -513,15 +528,28 @@ fact_unreleased(struct builder *b, struct tctx *tc)
 		return 0;
 	ovm_semver_parse(&prev, tc->pt->previous, strlen(tc->pt->previous),
 	    NULL);
-	for (i = 0; i < tc->family.n && latest == NULL; i++)
+	for (i = 0; i < tc->family.n && target.hex[0] == '\0'; i++)
 		if (tag_release_version(&v, tc, tc->family.v[i].name) &&
-		    ovm_semver_cmp(&v, &prev) == 0 && tc->family.v[i].target.hex[0])
-			latest = &tc->family.v[i];
-	if (latest == NULL || strcmp(latest->target.hex, b->after) == 0 ||
-	    !ovm_git_has_commit(b->repo, latest->target.hex))
+		    ovm_semver_cmp(&v, &prev) == 0)
+			ovm_git_tag_target(&target, b->repo, &tc->family.v[i]);
+	if (target.hex[0] == '\0' || strcmp(target.hex, b->after) == 0 ||
+	    !ovm_git_has_commit(b->repo, target.hex))
 		return 0;
-	rc = ovm_git_walk_range(b->repo, latest->target.hex, b->after,
-	    unreleased_cb, &u, b->err);
+	if (add_prefixes(&u.specs, &all, tc->paths) < 0)
+		return nomem(b->err);
+	if (all)
+		ovm_strv_free(&u.specs);
+	/* One pruned tree diff first: most of the time nothing changed. */
+	rc = ovm_git_changed_paths(&changed, b->repo, target.hex, b->after,
+	    (const char *const *)u.specs.v, u.specs.n, b->err);
+	for (i = 0; rc == 0 && i < changed.n; i++)
+		if (ovm_pathfilter_match(tc->paths, changed.v[i]) == 1)
+			any = 1;
+	ovm_strv_free(&changed);
+	if (rc == 0 && any)
+		rc = ovm_git_walk_range(b->repo, target.hex, b->after,
+		    unreleased_cb, &u, b->err);
+	ovm_strv_free(&u.specs);
 	if (rc < 0)
 		return rc;
 	if (u.err < 0)
@@ -594,6 +622,60 @@ find_bump_on_remote(struct builder *b, struct tctx *tc, const char *tip)
 	return 0;
 }
 
+struct vtag {
+	struct ovm_semver v;
+	const struct ovm_tag *t;
+};
+
+static int
+vtag_desc(const void *a, const void *b)
+{
+	return -ovm_semver_cmp(&((const struct vtag *)a)->v,
+	    &((const struct vtag *)b)->v);
+}
+
+/*
+ * A tag of this track on after.  Releases follow history, so the tags are
+ * tried from the highest version down, and the search stops at the first
+ * one on an ancestor of after: older versions sit on older commits.  Only
+ * those few tags' targets are read (loose tags are listed by name).
+ */
+static int
+tag_on_after(struct builder *b, struct tctx *tc, const struct ovm_tagv *tags)
+{
+	struct vtag *vt;
+	size_t i, n = 0;
+	int rc = 0;
+
+	vt = calloc(tags->n + 1, sizeof(*vt));
+	if (vt == NULL)
+		return nomem(b->err);
+	for (i = 0; i < tags->n; i++)
+		if (ovm_family_release_of(&vt[n].v, tc->from_tpl, tc->n_from,
+		    tags->v[i].name) || ovm_family_release_of(&vt[n].v,
+		    tc->tag_tpl, tc->t->tags.n, tags->v[i].name))
+			vt[n++].t = &tags->v[i];
+	qsort(vt, n, sizeof(*vt), vtag_desc);
+	for (i = 0; i < n; i++) {
+		struct ovm_oid target;
+
+		ovm_git_tag_target(&target, b->repo, vt[i].t);
+		if (strcmp(target.hex, b->after) == 0) {
+			tc->released_version = tag_version(tc, vt[i].t->name);
+			if (tc->released_version == NULL)
+				rc = nomem(b->err);
+			snprintf(tc->released_on.hex, sizeof(tc->released_on.hex),
+			    "%s", b->after);
+			break;
+		}
+		if (target.hex[0] != '\0' &&
+		    ovm_git_is_ancestor(b->repo, target.hex, b->after, NULL) == 1)
+			break;
+	}
+	free(vt);
+	return rc;
+}
+
 static int
 fact_released(struct builder *b, struct tctx *tc)
 {
@@ -605,19 +687,13 @@ fact_released(struct builder *b, struct tctx *tc)
 	if (rc < 0)
 		return rc;
 	/* A tag of this track on after (source families or created ones). */
-	rc = load_tags(&created, b, tc->tag_tpl, tc->t->tags.n);
-	for (i = 0; rc == 0 && i < created.n + tc->family.n; i++) {
-		const struct ovm_tag *t = i < created.n ? &created.v[i] :
-		    &tc->family.v[i - created.n];
-
-		if (strcmp(t->target.hex, b->after) == 0) {
-			tc->released_version = tag_version(tc, t->name);
-			snprintf(tc->released_on.hex, sizeof(tc->released_on.hex),
-			    "%s", b->after);
-			break;
-		}
+	rc = tag_on_after(b, tc, &tc->family);
+	if (rc == 0 && tc->released_version == NULL && tc->tag_tpl != tc->from_tpl) {
+		rc = load_tags(&created, b, tc->tag_tpl, tc->t->tags.n);
+		if (rc == 0)
+			rc = tag_on_after(b, tc, &created);
+		ovm_tagv_free(&created);
 	}
-	ovm_tagv_free(&created);
 	if (rc < 0)
 		return rc;
 	if (tc->released_version == NULL && tc->commit_tpl != NULL &&

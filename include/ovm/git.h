@@ -57,6 +57,16 @@ struct ovm_tagv {
 void ovm_tagv_free(struct ovm_tagv *tv);
 /* Appends a copy; 0 or OVM_ENOMEM. */
 int ovm_tagv_push(struct ovm_tagv *tv, const char *name, const char *target);
+/* Sorts by name and drops repeated names. */
+void ovm_tagv_sort_unique(struct ovm_tagv *tv);
+
+/*
+ * The commit a tag points at: tv's entry when known, else resolved now
+ * (loose tags are listed by name only).  "" when it peels to no commit.
+ */
+int ovm_git_tag_target(struct ovm_oid *out, struct ovm_repo *r,
+    const struct ovm_tag *t);
+
 /* The tag named name, or NULL. */
 const struct ovm_tag *ovm_tagv_find(const struct ovm_tagv *tv, const char *name);
 
