@@ -111,7 +111,8 @@ uninstall:
 
 # Fuzzing (tests/fuzz/README.md): each tests/fuzz/fuzz_<name>.c is a
 # libFuzzer target linked against the library built by clang in its own
-# directory; `make fuzz` runs each for FUZZ_SECONDS.
+# directory; `make fuzz` runs each (or those in FUZZ_TARGETS, e.g.
+# "semver template") for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   ?= build/fuzz
 FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
@@ -128,4 +129,4 @@ fuzz:
 	        -fno-omit-frame-pointer -fno-sanitize-recover=all \
 	        -o $(FUZZ_BUILD)/$$n $$s $(FUZZ_BUILD)/libovm.a $(PKG_LIBS) || exit 1; \
 	done
-	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -4,7 +4,8 @@
 set -eu
 
 pkgs="build-essential pkg-config libgit2-dev libcjson-dev libcurl4-openssl-dev
-libpcre2-dev libcmocka-dev bats git ca-certificates lighttpd $*"
+libpcre2-dev libcmocka-dev bats git ca-certificates lighttpd
+docker-registry openssl python3 clang libclang-rt-14-dev llvm procps $*"
 
 missing=""
 for p in $pkgs; do

@@ -6,6 +6,7 @@
 #include "ovm/cli.h"
 #include "ovm/context.h"
 #include "ovm/inputs.h"
+#include "ovm/lock.h"
 #include "ovm/plan.h"
 
 /* Refuses --track names the configuration does not have. */
@@ -44,6 +45,7 @@ cmd_plan(const struct ovm_opts *o)
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&in, 0, sizeof(in));
 	memset(&plan, 0, sizeof(plan));
+	ovm_cpu_limit(120, NULL, "ovm-release: error: gave up", 3);
 	rc = ovm_open_repo(&repo, o, &err);
 	if (rc == 0)
 		rc = ovm_load_repo_config(&cfg, repo, o, &err);

@@ -116,6 +116,8 @@ cmd_run(const struct ovm_opts *o)
 	rc = ovm_lock_acquire(&lock, ovm_git_commondir(repo), &err);
 	if (rc < 0)
 		goto fail;
+	if (!o->hook)
+		ovm_cpu_limit(300, &lock, "ovm-release: error: gave up", 3);
 	if (lock.reclaimed_from != 0)
 		ovm_cli_warn("reclaimed a stale lock of process %ld ('%s')",
 		    (long)lock.reclaimed_from, lock.path);

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,4 +117,45 @@ ovm_watchdog(unsigned seconds, const struct ovm_lock *l, const char *message)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(seconds);
+}
+
+static const struct ovm_lock *cpu_lock;
+static char cpu_message[512];
+static int cpu_exit;
+
+static void
+on_xcpu(int sig)
+{
+	(void)sig;
+	if (cpu_lock != NULL && cpu_lock->held)
+		unlink(cpu_lock->path);
+	(void)!write(STDERR_FILENO, cpu_message, strlen(cpu_message));
+	_exit(cpu_exit);
+}
+
+void
+ovm_cpu_limit(unsigned seconds, const struct ovm_lock *l, const char *message,
+    int exit_code)
+{
+	const char *env = getenv("OVM_RELEASE_CPU_LIMIT");
+	struct sigaction sa;
+	struct rlimit rl;
+	long v = env != NULL ? strtol(env, NULL, 10) : 0;
+
+	if (v > 0)
+		seconds = (unsigned)v;
+	cpu_lock = l;
+	cpu_exit = exit_code;
+	snprintf(cpu_message, sizeof(cpu_message), "%s after %u s of CPU time "
+	    "(a corrupt object in the repository? try 'git fsck')\n", message,
+	    seconds);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_xcpu;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGXCPU, &sa, NULL);
+	if (getrlimit(RLIMIT_CPU, &rl) == 0 && (rl.rlim_max == RLIM_INFINITY ||
+	    rl.rlim_max > seconds)) {
+		rl.rlim_cur = seconds;
+		setrlimit(RLIMIT_CPU, &rl);
+	}
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ovm/pattern_int.h"
+#include "ovm/semver.h"
 #include "ovm/template.h"
 
 #define VERSION_TOKEN "{version}"
@@ -138,6 +139,16 @@ ovm_template_match(const struct ovm_template *t, const char *s, size_t len,
 	if (rc < 2)
 		return 0;	/* no match (or a failure: treated the same) */
 	ov = pcre2_get_ovector_pointer(t->md);
+	/*
+	 * The grammar admits what the version type cannot hold (numbers
+	 * past 64 bits, 256+ bytes): such a name is no version of ours.
+	 */
+	{
+		struct ovm_semver sv;
+
+		if (ovm_semver_parse(&sv, s + ov[2], ov[3] - ov[2], NULL) < 0)
+			return 0;
+	}
 	if (ver != NULL)
 		*ver = s + ov[2];
 	if (ver_len != NULL)

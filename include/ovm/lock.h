@@ -30,4 +30,14 @@ void ovm_lock_release(struct ovm_lock *l);
 void ovm_watchdog(unsigned seconds, const struct ovm_lock *l,
     const char *message);
 
+/*
+ * A CPU-time limit for the whole command (RLIMIT_CPU): libgit2 1.5 spins
+ * forever on some truncated objects (libgit2 #7342).  When it fires the
+ * lock is removed, message is printed and the process exits exit_code (0
+ * for the hook: it never fails a commit).  OVM_RELEASE_CPU_LIMIT (seconds)
+ * overrides seconds.
+ */
+void ovm_cpu_limit(unsigned seconds, const struct ovm_lock *l,
+    const char *message, int exit_code);
+
 #endif

@@ -610,6 +610,8 @@ static const struct tmatch_row tmatch_rows[] = {
 	{ EL, "executor-layer@01.2.3", 0, NULL },
 	{ EL, "executor-layer@1.02.3", 0, NULL },
 	{ EL, "executor-layer@1.2.03", 0, NULL },
+	/* The grammar's but no version of ours: a number past 64 bits (fuzz). */
+	{ EL, "executor-layer@1.2.99999999999999999999", 0, NULL },
 	{ EL, "executor-layer@1.2", 0, NULL },
 	{ EL, "executor-layer@1", 0, NULL },
 	{ EL, "executor-layer@1.2.3.4", 0, NULL },
