@@ -118,6 +118,7 @@ FUZZ_BUILD   ?= build/fuzz
 FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
 .PHONY: fuzz
 fuzz:
+	@sh ci/install-deps.sh clang libclang-rt-14-dev llvm
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) \
 	    SANITIZE=fuzzer-no-link,address,undefined OPT="-O1 -g" \
 	    $(FUZZ_BUILD)/libovm.a

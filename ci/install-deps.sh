@@ -1,11 +1,12 @@
 #!/bin/sh
 # Install exactly the Debian packages that are missing, idempotently.
 # Usage: ci/install-deps.sh [extra-package...]
+#   (make fuzz adds: clang libclang-rt-14-dev llvm)
 set -eu
 
 pkgs="build-essential pkg-config libgit2-dev libcjson-dev libcurl4-openssl-dev
 libpcre2-dev libcmocka-dev bats git ca-certificates lighttpd
-docker-registry openssl python3 clang libclang-rt-14-dev llvm procps $*"
+docker-registry openssl python3 procps $*"
 
 missing=""
 for p in $pkgs; do
