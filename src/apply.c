@@ -247,7 +247,7 @@ fetch_branch(struct applier *a, struct ovm_oid *tip)
 static int
 relist(struct applier *a)
 {
-	struct ovm_tagv tags = { NULL, 0 };
+	struct ovm_tagv tags = { NULL, 0, 0 };
 	int rc;
 
 	net_begin(a, "listing refs of");

@@ -38,7 +38,7 @@ cmd_plan(const struct ovm_opts *o)
 	const char *active = getenv("OVM_RELEASE_ACTIVE");
 	struct ovm_oid tip = { "" };
 	struct ovm_remote_opts ro = { NULL, NULL, NULL };
-	struct ovm_tagv remote_tags = { NULL, 0 };
+	struct ovm_tagv remote_tags = { NULL, 0, 0 };
 	char *watch = NULL, *hdr = NULL, *cred_src = NULL;
 	int rc, status;
 

@@ -20,7 +20,7 @@ cmd_resolve(const struct ovm_opts *o)
 	struct ovm_repo *repo = NULL;
 	struct ovm_config cfg;
 	struct ovm_err err = OVM_ERR_INIT;
-	struct ovm_tagv tags = { NULL, 0 };
+	struct ovm_tagv tags = { NULL, 0, 0 };
 	struct ovm_template **tpl = NULL;
 	struct ovm_remote_opts ro = { NULL, NULL, NULL };
 	const struct ovm_track *t;

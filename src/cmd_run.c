@@ -94,7 +94,7 @@ cmd_run(const struct ovm_opts *o)
 	struct ovm_plan_opts po;
 	struct ovm_apply_opts ao;
 	struct ovm_lock lock;
-	struct ovm_tagv remote_tags = { NULL, 0 };
+	struct ovm_tagv remote_tags = { NULL, 0, 0 };
 	struct ovm_err err = OVM_ERR_INIT;
 	struct ovm_input_flags fl = { o->event, o->before, o->after, o->branch,
 	    o->remote };

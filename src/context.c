@@ -250,7 +250,7 @@ ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
 		const struct ovm_track *t = p->tracks[i].cfg;
 
 		for (j = 0; j < t->tags.n; j++) {
-			struct ovm_tagv local = { NULL, 0 };
+			struct ovm_tagv local = { NULL, 0, 0 };
 			const char *at = strstr(t->tags.v[j], "{version}");
 			char *prefix = strndup(t->tags.v[j], at != NULL ?
 			    (size_t)(at - t->tags.v[j]) : 0);

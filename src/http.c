@@ -188,6 +188,16 @@ sleep_ms(long ms)
 		;
 }
 
+/* OVM_RELEASE_TIMEOUT (seconds) bounds HTTP as it bounds git's network. */
+static long
+default_timeout_ms(void)
+{
+	const char *s = getenv("OVM_RELEASE_TIMEOUT");
+	long v = s != NULL ? strtol(s, NULL, 10) : 0;
+
+	return v > 0 && v < 86400 ? v * 1000 : 30000L;
+}
+
 static long
 base_backoff_ms(void)
 {
@@ -247,7 +257,7 @@ ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
 		cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 		    req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 10000L);
 		cu.easy_setopt(c, CURLOPT_TIMEOUT_MS,
-		    req->timeout_ms > 0 ? req->timeout_ms : 30000L);
+		    req->timeout_ms > 0 ? req->timeout_ms : default_timeout_ms());
 		cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION,
 		    req->follow_redirects ? 1L : 0L);
 		cu.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);

@@ -76,7 +76,7 @@ load_tags(struct ovm_tagv *out, struct builder *b, struct ovm_template **tpl,
 	for (i = 0; i < n; i++)
 		plen[i] = strlen(ovm_template_prefix(tpl[i]));
 	for (i = 0; i < n; i++) {
-		struct ovm_tagv local = { NULL, 0 };
+		struct ovm_tagv local = { NULL, 0, 0 };
 		const struct ovm_tagv *src = b->o->remote_tags;
 
 		if (src == NULL) {
@@ -635,42 +635,51 @@ vtag_desc(const void *a, const void *b)
 }
 
 /*
- * A tag of this track on after.  Releases follow history, so the tags are
- * tried from the highest version down, and the search stops at the first
- * one on an ancestor of after: older versions sit on older commits.  Only
- * those few tags' targets are read (loose tags are listed by name).
+ * A tag of this track on after.  Known targets (packed refs, the remote's
+ * advertisement) are compared directly.  Loose tags are listed by name
+ * only: theirs are read from the highest version down, and the search
+ * stops at the first on an ancestor of after, since releases follow
+ * history and older versions sit on older commits.
  */
 static int
 tag_on_after(struct builder *b, struct tctx *tc, const struct ovm_tagv *tags)
 {
-	struct vtag *vt;
+	struct vtag *vt = NULL;
+	const struct ovm_tag *hit = NULL;
 	size_t i, n = 0;
 	int rc = 0;
 
-	vt = calloc(tags->n + 1, sizeof(*vt));
-	if (vt == NULL)
-		return nomem(b->err);
-	for (i = 0; i < tags->n; i++)
+	for (i = 0; i < tags->n && hit == NULL; i++)
+		if (strcmp(tags->v[i].target.hex, b->after) == 0)
+			hit = &tags->v[i];
+	for (i = 0; i < tags->n && hit == NULL; i++) {
+		if (tags->v[i].target.hex[0] != '\0')
+			continue;
+		if (vt == NULL && (vt = calloc(tags->n + 1, sizeof(*vt))) == NULL)
+			return nomem(b->err);
 		if (ovm_family_release_of(&vt[n].v, tc->from_tpl, tc->n_from,
 		    tags->v[i].name) || ovm_family_release_of(&vt[n].v,
 		    tc->tag_tpl, tc->t->tags.n, tags->v[i].name))
 			vt[n++].t = &tags->v[i];
-	qsort(vt, n, sizeof(*vt), vtag_desc);
-	for (i = 0; i < n; i++) {
+	}
+	if (n > 1)
+		qsort(vt, n, sizeof(*vt), vtag_desc);
+	for (i = 0; i < n && hit == NULL; i++) {
 		struct ovm_oid target;
 
 		ovm_git_tag_target(&target, b->repo, vt[i].t);
-		if (strcmp(target.hex, b->after) == 0) {
-			tc->released_version = tag_version(tc, vt[i].t->name);
-			if (tc->released_version == NULL)
-				rc = nomem(b->err);
-			snprintf(tc->released_on.hex, sizeof(tc->released_on.hex),
-			    "%s", b->after);
-			break;
-		}
-		if (target.hex[0] != '\0' &&
+		if (strcmp(target.hex, b->after) == 0)
+			hit = vt[i].t;
+		else if (target.hex[0] != '\0' &&
 		    ovm_git_is_ancestor(b->repo, target.hex, b->after, NULL) == 1)
 			break;
+	}
+	if (hit != NULL) {
+		tc->released_version = tag_version(tc, hit->name);
+		if (tc->released_version == NULL)
+			rc = nomem(b->err);
+		snprintf(tc->released_on.hex, sizeof(tc->released_on.hex), "%s",
+		    b->after);
 	}
 	free(vt);
 	return rc;
@@ -679,7 +688,7 @@ tag_on_after(struct builder *b, struct tctx *tc, const struct ovm_tagv *tags)
 static int
 fact_released(struct builder *b, struct tctx *tc)
 {
-	struct ovm_tagv created = { NULL, 0 };
+	struct ovm_tagv created = { NULL, 0, 0 };
 	size_t i;
 	int rc, all = 1;
 

@@ -116,7 +116,30 @@ is_loopback(const char *domain)
 	hl = strcspn(domain, ":");
 	if (hl == 9 && strncmp(domain, "localhost", 9) == 0)
 		return 1;
-	return strncmp(domain, "127.", 4) == 0;
+	/* 127.0.0.0/8 as a dotted address, not a name like 127.example.com. */
+	{
+		const char *p = domain;
+		int parts = 0;
+
+		while (p < domain + hl) {
+			long v;
+			char *end;
+
+			if (*p < '0' || *p > '9')
+				return 0;
+			v = strtol(p, &end, 10);
+			if (end - p > 3 || v > 255 || (parts == 0 && v != 127))
+				return 0;
+			parts++;
+			p = end;
+			if (p < domain + hl) {
+				if (*p != '.')
+					return 0;
+				p++;
+			}
+		}
+		return parts == 4;
+	}
 }
 
 int
@@ -201,9 +224,12 @@ auth_entry(const cJSON *auths, const char *domain)
 		else if (strncmp(h, "http://", 7) == 0)
 			h += 7;
 		hl = strcspn(h, "/");
+		if (hl == 0)
+			continue;
 		if ((hl == strlen(domain) && strncmp(h, domain, hl) == 0) ||
-		    (dockerhub && (strncmp(h, "index.docker.io", hl) == 0 ||
-		    strncmp(h, "registry-1.docker.io", hl) == 0)))
+		    (dockerhub && ((hl == 15 && strncmp(h, "index.docker.io",
+		    15) == 0) || (hl == 20 && strncmp(h, "registry-1.docker.io",
+		    20) == 0))))
 			return e;
 	}
 	return NULL;

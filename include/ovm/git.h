@@ -52,6 +52,7 @@ struct ovm_tag {
 struct ovm_tagv {
 	struct ovm_tag *v;
 	size_t n;
+	int sorted;		/* by name, unique: lookups are a binary search */
 };
 
 void ovm_tagv_free(struct ovm_tagv *tv);
