@@ -6,7 +6,7 @@ set -eu
 
 pkgs="build-essential pkg-config libgit2-dev libcjson-dev libcurl4-openssl-dev
 libpcre2-dev libcmocka-dev bats git ca-certificates lighttpd
-docker-registry openssl python3 procps $*"
+docker-registry openssl python3 procps groff-base man-db python3-yaml $*"
 
 missing=""
 for p in $pkgs; do

@@ -481,7 +481,8 @@ push_tag(struct applier *a, struct ovm_plan_track *t, struct ovm_plan_tag *tg,
 	if (rc < 0)
 		return rc;
 	tg->state = OVM_TAG_EXISTS;
-	tg->pushed = 1;
+	tg->made = 1;
+	tg->pushed = !a->ao->no_push;
 	if (!a->ao->no_push)
 		t->pushed_refs++;
 	return 1;

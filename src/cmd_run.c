@@ -75,7 +75,7 @@ hook_summary(const struct ovm_plan *p, const char *remote)
 		    t->version, t->commit_id.hex[0] ? " on bump commit " : "",
 		    t->commit_id.hex);
 		for (j = 0; j < t->n_tags; j++)
-			if (t->tags[j].pushed)
+			if (t->tags[j].made)
 				ovm_buf_printf(&cmd, " && git push %s refs/tags/%s",
 				    remote, t->tags[j].name);
 	}

@@ -60,7 +60,8 @@ usage(FILE *f)
 	    "COMMAND [OPTIONS]\n\ncommands:\n", f);
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nglobal: --repo DIR  --config FILE  --track NAME  --help  --version\n"
+	fputs("\nglobal: --repo DIR  --config FILE  --track NAME  --plan  --help  "
+	    "--version\n"
 	    "run 'ovm-release help COMMAND' for a command's options\n", f);
 }
 

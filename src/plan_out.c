@@ -173,8 +173,8 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 			    arrow, t->tags[j].on_bump && !t->commit_id.hex[0] ?
 			    "the bump commit" : short_id(t->tags[j].on_bump ?
 			    t->commit_id.hex : t->tags[j].target.hex),
-			    t->tags[j].pushed ? "pushed" :
-			    ovm_tag_state_name(t->tags[j].state));
+			    t->tags[j].pushed ? "pushed" : t->tags[j].made ?
+			    "made locally" : ovm_tag_state_name(t->tags[j].state));
 		if (t->result != OVM_RES_NONE && (t->branch_pushed ||
 		    t->pushed_refs > 0)) {
 			fprintf(f, "  pushed    %d ref%s%s\n", t->pushed_refs,

@@ -26,7 +26,8 @@ struct ovm_plan_tag {
 	int on_bump;		/* target: the bump commit (target is then "") */
 	struct ovm_oid target;
 	enum ovm_tag_state state;
-	int pushed;		/* run: this run pushed it (or, --no-push, made it) */
+	int pushed;		/* run: this run pushed it */
+	int made;		/* run: this run made it (locally with --no-push) */
 };
 
 struct ovm_plan_file {

@@ -1,0 +1,392 @@
+#!/usr/bin/env bats
+# Where users meet the tool: the manual page, the bash completion, the
+# GitHub Action (action.yml) and the workflows of ci/github/, each checked
+# against the binary itself so that none of them drifts from the code.
+
+load helper
+load plan_lib
+
+ROOT=${OVM_ROOT:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
+MAN="$ROOT/doc/ovm-release.1"
+COMMANDS="config plan run hook install-hook check-image resolve help version"
+ENV_VARS="GITHUB_ACTIONS GITHUB_EVENT_NAME GITHUB_EVENT_PATH GITHUB_SHA GITHUB_REF
+GITHUB_OUTPUT GITHUB_STEP_SUMMARY GITHUB_TOKEN GH_TOKEN GITHUB_API_URL
+OVM_RELEASE_TOKEN OVM_RELEASE_ACTIVE OVM_RELEASE_TIMEOUT OVM_RELEASE_REGISTRY_TOKEN
+OVM_RELEASE_HTTP_BACKOFF_MS OVM_RELEASE_CPU_LIMIT NO_COLOR DOCKER_CONFIG"
+
+setup() { setup_env; }
+teardown() { teardown_env; }
+
+# man_text: the manual rendered as plain text on one very long line width,
+# so that no option is split across lines.
+man_text() {
+	groff -man -Tascii -rLL=400n -P-cbu "$MAN" 2>/dev/null
+}
+
+# help_options: every --option that --help and `help COMMAND` print.
+help_options() {
+	local c
+	{
+		ovm --help
+		for c in $COMMANDS; do ovm help "$c"; done
+	} | grep -o -- '--[a-z][a-z-]*' | sort -u
+}
+
+have_yaml() { python3 -c 'import yaml' 2>/dev/null; }
+
+# --- the manual page -------------------------------------------------------
+
+@test "man page: groff renders it without a warning" {
+	command -v groff >/dev/null 2>&1 || skip "groff is not installed (groff-base)"
+	run --separate-stderr groff -man -ww -z "$MAN"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || { echo "$stderr"; false; }
+	run --separate-stderr groff -man -ww -Tutf8 "$MAN"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ] || { echo "$stderr"; false; }
+}
+
+@test "man page: man -l renders it without a warning, at any width" {
+	command -v man >/dev/null 2>&1 || skip "man is not installed (man-db)"
+	for w in 60 80 132; do
+		run --separate-stderr env MANWIDTH=$w man --warnings=w -l "$MAN"
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ] || { echo "width $w: $stderr"; false; }
+		[[ "$output" == *"NAME"*"SYNOPSIS"*"EXIT STATUS"*"ENVIRONMENT"*"FILES"* ]]
+	done
+}
+
+@test "man page: every option of --help and help COMMAND is documented, and no other" {
+	command -v groff >/dev/null 2>&1 || skip "groff is not installed (groff-base)"
+	help_options >help.txt
+	[ "$(wc -l <help.txt)" -ge 15 ]
+	man_text | grep -o -- '--[a-z][a-z-]*' | sort -u >man.txt
+	# Options of the help missing from the man page, then the reverse.
+	run comm -23 help.txt man.txt
+	[ -z "$output" ] || { echo "not in the man page: $output"; false; }
+	run comm -13 help.txt man.txt
+	[ -z "$output" ] || { echo "not in --help: $output"; false; }
+	# Each option has its own tagged paragraph (.TP then .B/.BI --opt).
+	while read -r o; do
+		esc=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+		grep -q "^\.BI\{0,1\} $esc\( \|\$\)" "$MAN" ||
+		    { echo "no paragraph for $o"; false; }
+	done <help.txt
+}
+
+@test "man page: every command, exit status, environment variable and file" {
+	command -v groff >/dev/null 2>&1 || skip "groff is not installed (groff-base)"
+	man_text >man.txt
+	for c in $COMMANDS; do
+		esc=$(printf '%s' "$c" | sed 's/-/\\\\-/g')
+		grep -q "^\.B\(R\|I\)\{0,1\} $esc\( \|\$\)" "$MAN" ||
+		    { echo "command $c has no paragraph"; false; }
+	done
+	sed -n '/^EXIT STATUS/,/^ENVIRONMENT/p' man.txt >exit.txt
+	for s in 0 1 2 3 4; do
+		grep -q "^ *$s  " exit.txt || { echo "exit status $s"; false; }
+	done
+	sed -n '/^ENVIRONMENT/,/^FILES/p' man.txt >env.txt
+	for v in $ENV_VARS; do
+		grep -q "^ *\(.*, \)\{0,1\}$v\(,\|\$\)" env.txt ||
+		    { echo "environment variable $v"; false; }
+	done
+	# Every variable the sources read is in the list above.
+	for v in $(grep -ho 'getenv("[A-Z_]*")' "$ROOT"/src/*.c | sort -u |
+	    sed 's/getenv("\(.*\)")/\1/'); do
+		[ "$v" = HOME ] && continue
+		grep -q "\\b$v\\b" env.txt || { echo "undocumented: $v"; false; }
+	done
+	sed -n '/^FILES/,/^EXAMPLES/p' man.txt >files.txt
+	for f in .ovm-release.json ovm-release.lock post-commit; do
+		grep -q -- "$f" files.txt || { echo "file $f"; false; }
+	done
+}
+
+# --- bash completion -------------------------------------------------------
+
+# comp WORD...: COMPREPLY, sorted and space-separated, for the command line
+# WORD... (the last word is the one being completed).
+comp() {
+	bash -c '
+		source "$1/completion/ovm-release.bash" || exit 1
+		shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"
+		COMP_POINT=${#COMP_LINE}
+		_ovm_release
+		printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " " | sed "s/ \$//"
+	' _ "$ROOT" "$@"
+}
+
+@test "completion: registered for ovm-release; commands, global options" {
+	run bash -c 'source "$1" && complete -p ovm-release' _ "$ROOT/completion/ovm-release.bash"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "complete -F _ovm_release ovm-release" ]]
+	[ "$(comp ovm-release "")" = "check-image config help hook install-hook plan resolve run version" ]
+	[ "$(comp ovm-release p)" = "plan" ]
+	[ "$(comp ovm-release --repo . r)" = "resolve run" ]
+	[ "$(comp ovm-release --)" = "--config --help --plan --repo --track --version" ]
+	[ "$(comp ovm-release help in)" = "install-hook" ]
+	[ "$(comp ovm-release hook "")" = "post-commit" ]
+	[ "$(comp ovm-release hook post-commit "")" = "" ]
+}
+
+@test "completion: options per command, and values of --event" {
+	[ "$(comp ovm-release run --no)" = "--no-fetch --no-push" ]
+	[ "$(comp ovm-release plan --o)" = "--online" ]
+	[ "$(comp ovm-release run --o)" = "" ]
+	[ "$(comp ovm-release install-hook --)" = "--config --force --help --plan --repo --track --uninstall --version" ]
+	[ "$(comp ovm-release --track x run --event "")" = "local push workflow_dispatch" ]
+	[ "$(comp ovm-release plan --event w)" = "workflow_dispatch" ]
+	# The options of each command are exactly those of `help COMMAND`.
+	for c in $COMMANDS; do
+		want=$( { ovm help "$c"; ovm --help; } | grep -o -- '--[a-z][a-z-]*' |
+		    grep -v -- '--plan$' | sort -u | tr '\n' ' ' | sed 's/ $//')
+		got=$(comp ovm-release "$c" -- | tr ' ' '\n' | grep -v -- '--plan$' |
+		    sort -u | tr '\n' ' ' | sed 's/ $//')
+		[ "$got" = "$want" ] || { echo "$c: completion '$got', help '$want'"; false; }
+	done
+}
+
+@test "completion: track names from ovm-release config (--config and --repo honoured)" {
+	make_seed_repo "$TEST_DIR/repo"
+	cd "$TEST_DIR/repo"
+	[ "$(comp "$OVM_RELEASE" --track "")" = "executor-layer server-base" ]
+	[ "$(comp "$OVM_RELEASE" --track s)" = "server-base" ]
+	[ "$(comp "$OVM_RELEASE" resolve "")" = "executor-layer server-base" ]
+	[ "$(comp "$OVM_RELEASE" resolve executor-layer "")" = "" ]
+	[ "$(comp "$OVM_RELEASE" --config "$ROOT/doc/examples/ovmlayer-rootfs.json" --track oo)" = "oocana-mount oocana-runtime" ]
+	# An identity's "name" is not a track.
+	printf '{"identity": {"name": "Release Bot", "email": "bot@example.com"}}\n' >.ovm-release.json
+	cd /
+	[ "$(comp "$OVM_RELEASE" --repo "$TEST_DIR/repo" --track "")" = "executor-layer server-base" ]
+	# --branch and --remote come from git.
+	cd "$TEST_DIR/repo"
+	[ "$(comp "$OVM_RELEASE" plan --remote "")" = "origin" ]
+	[ "$(comp "$OVM_RELEASE" plan --branch m)" = "main" ]
+	# A broken configuration completes no track, quietly.
+	printf '{' >.ovm-release.json
+	[ "$(comp "$OVM_RELEASE" --track "")" = "" ]
+}
+
+# --- action.yml and the workflows ------------------------------------------
+
+# action_check: action.yml's inputs and outputs against SPEC 6 and the
+# embedded configuration's tracks.
+@test "action.yml: composite; the inputs of the brief; an output for every GITHUB_OUTPUT key" {
+	have_yaml || skip "python3 yaml is not installed (python3-yaml)"
+	ovm config >cfg.json
+	python3 - "$ROOT/action.yml" cfg.json <<'PY'
+import json, re, sys, yaml
+a = yaml.safe_load(open(sys.argv[1]))
+cfg = json.load(open(sys.argv[2]))
+assert a["runs"]["using"] == "composite", a["runs"]
+ins = a["inputs"]
+assert set(ins) == {"command", "track", "config", "token", "annotate", "dry-run"}, set(ins)
+assert ins["command"]["default"] == "run"
+assert "default" not in ins["token"], "the token has no default"
+keys = ["should_push", "decision", "reason", "result", "version",
+        "previous_version", "package_version", "image_ref", "tag", "tags"]
+want = set(keys)
+for t in cfg["tracks"]:
+    want |= {t["name"].replace("-", "_") + "_" + k for k in keys}
+outs = a["outputs"]
+assert set(outs) == want, (sorted(want - set(outs)), sorted(set(outs) - want))
+steps = a["runs"]["steps"]
+ids = [s.get("id") for s in steps]
+for k, v in outs.items():
+    assert v["value"] == "${{ steps.run.outputs.%s }}" % k, (k, v)
+run = steps[ids.index("run")]
+# Inputs reach the script through env only, never spliced into it.
+assert "${{" not in run["run"], "expression inside the script"
+env = run["env"]
+assert env["OVM_RELEASE_TOKEN"] == "${{ inputs.token }}"
+for k in ins:
+    assert any(v == "${{ inputs.%s }}" % k for v in env.values()), k
+text = open(sys.argv[1]).read()
+for m in re.findall(r"inputs\.([A-Za-z0-9_-]+)", text):
+    assert m in ins, "undefined input %s" % m
+# apt deps, make, actions/cache keyed by the action's ref.
+allrun = "\n".join(s.get("run", "") for s in steps)
+for p in ("libgit2-dev", "libcjson-dev", "libcurl4-openssl-dev",
+          "libpcre2-dev", "pkg-config", "build-essential", "apt-get"):
+    assert p in allrun, p
+assert re.search(r"\bmake\b", allrun)
+cache = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
+assert len(cache) == 1, cache
+assert "github.action_ref" in text
+PY
+}
+
+# action_script FILE: the script of action.yml's `run` step.
+action_script() {
+	python3 - "$ROOT/action.yml" "$1" <<'PY'
+import sys, yaml
+a = yaml.safe_load(open(sys.argv[1]))
+s = [s for s in a["runs"]["steps"] if s.get("id") == "run"][0]
+open(sys.argv[2], "w").write(s["run"])
+PY
+}
+
+# run_action [VAR=VALUE...]: the `run` step as the runner would run it
+# (bash -e, the step's env with the defaults of the inputs).
+run_action() {
+	run --separate-stderr env OVM_RELEASE_BIN="$OVM_RELEASE" \
+	    INPUT_COMMAND=run INPUT_TRACK= INPUT_CONFIG= INPUT_ANNOTATE=false \
+	    INPUT_DRY_RUN=false OVM_RELEASE_TOKEN= "$@" \
+	    bash --noprofile --norc -e -o pipefail "$TEST_DIR/action.sh"
+}
+
+@test "action.yml: the run step passes the inputs as flags; its outputs are the ones written" {
+	have_yaml || skip "python3 yaml is not installed (python3-yaml)"
+	action_script "$TEST_DIR/action.sh"
+	make_seed_repo "$TEST_DIR/repo"
+	cd "$TEST_DIR/repo"
+	commit_file requirements.txt "numpy==2.1.0" "feat: numpy"
+	push_payload "$TEST_DIR/ev.json" "$(rev HEAD~1)" "$(rev HEAD)"
+	gh_env push "$TEST_DIR/ev.json"
+
+	# plan, one track: the unprefixed keys too.
+	run_action INPUT_COMMAND=plan INPUT_TRACK=executor-layer
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	gh_outputs "$GITHUB_OUTPUT"
+	[ "$(ghout should_push)" = true ]
+	[ "$(ghout version)" = 0.1.4 ]
+	[ "$(ghout tag)" = executor-layer@0.1.4 ]
+	[ "$(ghout executor_layer_previous_version)" = 0.1.3 ]
+	# Every output of action.yml that the tool wrote for one track.
+	python3 - "$ROOT/action.yml" "$GITHUB_OUTPUT.json" <<'PY'
+import json, sys, yaml
+outs = yaml.safe_load(open(sys.argv[1]))["outputs"]
+got = json.load(open(sys.argv[2]))
+keys = {k[len("executor_layer_"):] for k in got if k.startswith("executor_layer_")}
+for k in got:
+    assert k in outs, "written but not an output of action.yml: %s" % k
+for k in outs:
+    if k.startswith("server_base_"):
+        continue
+    assert k in got, "an output of action.yml that is never written: %s" % k
+PY
+
+	# run with dry-run: bump committed locally, nothing pushed.
+	remote_main=$(git -C "$TEST_DIR/repo.git" rev-parse main)
+	: >"$GITHUB_OUTPUT"
+	run_action INPUT_TRACK=executor-layer INPUT_DRY_RUN=true
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	gh_outputs "$GITHUB_OUTPUT"
+	[ "$(ghout executor_layer_decision)" = release ]
+	[ -z "$(git ls-remote "$TEST_DIR/repo.git" 'refs/tags/executor-layer@0.1.4')" ]
+	[ "$(git -C "$TEST_DIR/repo.git" rev-parse main)" = "$remote_main" ]
+	[ "$(git log -1 --format=%s)" = "$BUMP_MSG 0.1.4" ]
+	[ "$(git tag --points-at HEAD | sort | tr '\n' ' ')" = "cloud-executor-layer@0.1.4 executor-layer@0.1.4 " ]
+
+	# Every track, server-base's keys included; a bad command is refused.
+	git reset -q --hard "$(rev HEAD~1)"
+	git tag -d executor-layer@0.1.4 cloud-executor-layer@0.1.4 >/dev/null
+	: >"$GITHUB_OUTPUT"
+	run_action INPUT_COMMAND=plan INPUT_TRACK="server-base executor-layer"
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	gh_outputs "$GITHUB_OUTPUT"
+	[ "$(ghout server_base_decision)" = skip ]
+	! ghout should_push
+	run_action INPUT_COMMAND='run; touch pwned'
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"::error::"*"unsupported command"* ]]
+	[ ! -e pwned ]
+}
+
+# workflow_check: each ci/github/tag-<track>.yml against the configuration
+# and action.yml.
+@test "workflows: on.push.paths are the track's paths + watch + .ovm-release.json; only action.yml's inputs and outputs" {
+	ovm config >cfg.json
+	if ! have_yaml; then
+		# Without a YAML parser: the generated blocks are up to date.
+		OVM_RELEASE="$OVM_RELEASE" sh "$ROOT/ci/github/gen-paths.sh" --check
+		return
+	fi
+	python3 - "$ROOT" cfg.json <<'PY'
+import json, os, re, sys, yaml
+root, cfg = sys.argv[1], json.load(open(sys.argv[2]))
+action = yaml.safe_load(open(os.path.join(root, "action.yml")))
+tracks = {t["name"]: t for t in cfg["tracks"]}
+seen = []
+for name in sorted(os.listdir(os.path.join(root, "ci/github"))):
+    if not (name.startswith("tag-") and name.endswith(".yml")):
+        continue
+    track = name[4:-4]
+    assert track in tracks, "no track %s for %s" % (track, name)
+    seen.append(track)
+    path = os.path.join(root, "ci/github", name)
+    w = yaml.safe_load(open(path))
+    on = w.get("on", w.get(True))           # YAML 1.1 reads `on` as true
+    t = tracks[track]
+    want = t["paths"] + t.get("watch", []) + [".ovm-release.json"]
+    assert on["push"]["paths"] == want, (name, on["push"]["paths"], want)
+    assert on["push"]["branches"] == cfg["branches"], name
+    assert "workflow_dispatch" in on, name
+    # server-base has no concurrency group; every other track has its own.
+    if track == "server-base":
+        assert "concurrency" not in w, name
+    else:
+        assert w["concurrency"]["cancel-in-progress"] is False, name
+    assert w["permissions"] == {"contents": "write"}, name
+    for jname, job in w["jobs"].items():
+        steps = job["steps"]
+        uses = [str(s.get("uses", "")) for s in steps]
+        app = [s for s in steps if str(s.get("uses", "")).startswith("actions/create-github-app-token@")]
+        assert len(app) == 1, name
+        assert {"app-id", "private-key"} <= set(app[0]["with"]), name
+        co = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
+        assert len(co) == 1 and co[0]["with"]["fetch-depth"] == 0, name
+        assert co[0]["with"]["token"] == "${{ steps.%s.outputs.token }}" % app[0]["id"]
+        ours = [s for s in steps if re.search(r"(^|/)ovm-release@", str(s.get("uses", "")))]
+        assert len(ours) == 1, (name, uses)
+        step = ours[0]
+        assert set(step["with"]) <= set(action["inputs"]), (name, step["with"])
+        assert step["with"]["track"] == track, name
+        assert step["with"]["token"] == "${{ steps.%s.outputs.token }}" % app[0]["id"]
+        assert uses.index(step["uses"]) > uses.index(co[0]["uses"]), name
+        text = open(path).read()
+        for out in re.findall(r"steps\.%s\.outputs\.([A-Za-z0-9_-]+)" % re.escape(step["id"]), text):
+            assert out in action["outputs"], (name, out)
+        # No shell step re-implements what the tool does.
+        assert not any("run" in s for s in steps), name
+assert sorted(seen) == sorted(tracks), (seen, list(tracks))
+PY
+	# And gen-paths.sh agrees.
+	OVM_RELEASE="$OVM_RELEASE" sh "$ROOT/ci/github/gen-paths.sh" --check
+}
+
+@test "gen-paths.sh: rewrites a stale block, --check fails on it, other configs" {
+	cp "$ROOT"/ci/github/tag-*.yml .
+	sed -i "s|^      - 'requirements.txt'|      - 'stale.txt'|" tag-executor-layer.yml
+	run env OVM_RELEASE="$OVM_RELEASE" sh "$ROOT/ci/github/gen-paths.sh" --check tag-*.yml
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"tag-executor-layer.yml is out of date"* ]]
+	[[ "$output" != *"tag-server-base.yml is out of date"* ]]
+	run env OVM_RELEASE="$OVM_RELEASE" sh "$ROOT/ci/github/gen-paths.sh" tag-*.yml
+	[ "$status" -eq 0 ]
+	cmp tag-executor-layer.yml "$ROOT/ci/github/tag-executor-layer.yml"
+	cmp tag-server-base.yml "$ROOT/ci/github/tag-server-base.yml"
+	# Another configuration: its paths, a quote doubled, no duplicate.
+	cat >cfg.json <<'EOF'
+{"branches": ["main", "release/x"], "tracks": [{"name": "server-base",
+  "from_dockerfile": "it's.dockerfile", "tags": ["server-base@{version}"],
+  "paths": ["it's.dockerfile", "docker/**", "!docker/README.md"],
+  "watch": [".ovm-release.json"]}]}
+EOF
+	run env OVM_RELEASE="$OVM_RELEASE" sh "$ROOT/ci/github/gen-paths.sh" --config cfg.json tag-server-base.yml
+	[ "$status" -eq 0 ]
+	sed -n '/# generated by/,/# end of generated block/p' tag-server-base.yml >block.txt
+	cat block.txt
+	grep -qx "      - 'release/x'" block.txt
+	grep -qx "      - 'it''s.dockerfile'" block.txt
+	grep -qx "      - '!docker/README.md'" block.txt
+	[ "$(grep -c "ovm-release.json" block.txt)" -eq 1 ]
+	# A workflow whose track is not configured is an error.
+	run env OVM_RELEASE="$OVM_RELEASE" sh "$ROOT/ci/github/gen-paths.sh" --config cfg.json tag-executor-layer.yml
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no track 'executor-layer'"* ]]
+}
