@@ -130,29 +130,31 @@ int
 ovm_template_match(const struct ovm_template *t, const char *s, size_t len,
     const char **ver, size_t *ver_len)
 {
-	PCRE2_SIZE *ov;
-	int rc;
+	struct ovm_semver sv;
+	size_t pl, sl;
 
 	if (t == NULL || s == NULL)
 		return 0;
-	rc = pcre2_match(t->code, (PCRE2_SPTR)s, len, 0, 0, t->md, NULL);
-	if (rc < 2)
-		return 0;	/* no match (or a failure: treated the same) */
-	ov = pcre2_get_ovector_pointer(t->md);
 	/*
-	 * The grammar admits what the version type cannot hold (numbers
-	 * past 64 bits, 256+ bytes): such a name is no version of ours.
+	 * The compiled pattern is \A prefix SEMVER suffix \z with literal
+	 * prefix and suffix, so the version is exactly what lies between
+	 * them, and the SemVer grammar is what ovm_semver_parse accepts
+	 * (which also refuses what the version type cannot hold: numbers
+	 * past 64 bits, 256+ bytes).  Checked directly, it costs a fraction
+	 * of a regex match: 100 000 tag names go through here.
 	 */
-	{
-		struct ovm_semver sv;
-
-		if (ovm_semver_parse(&sv, s + ov[2], ov[3] - ov[2], NULL) < 0)
-			return 0;
-	}
+	pl = strlen(t->prefix);
+	sl = strlen(t->suffix);
+	if (len < pl + sl + 1 || memcmp(s, t->prefix, pl) != 0 ||
+	    memcmp(s + len - sl, t->suffix, sl) != 0)
+		return 0;
+	if (memchr(s, '\0', len) != NULL ||
+	    ovm_semver_parse(&sv, s + pl, len - pl - sl, NULL) < 0)
+		return 0;
 	if (ver != NULL)
-		*ver = s + ov[2];
+		*ver = s + pl;
 	if (ver_len != NULL)
-		*ver_len = ov[3] - ov[2];
+		*ver_len = len - pl - sl;
 	return 1;
 }
 
