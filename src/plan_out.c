@@ -147,7 +147,10 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 			fprintf(f, "  version   %s %s %s%s\n",
 			    t->previous != NULL ? E(t->previous) : "(none)", arrow,
 			    E(t->version), t->decision == OVM_DEC_RELEASE ||
-			    t->decision == OVM_DEC_REFUSE ? "" : " (not released)");
+			    t->decision == OVM_DEC_REFUSE ? "" :
+			    t->reason == OVM_R_ALREADY_RELEASED ||
+			    t->reason == OVM_R_VERSION_UNCHANGED ?
+			    " (released earlier)" : " (not released)");
 		if (t->package_version != NULL)
 			fprintf(f, "  package   %s\n", E(t->package_version));
 		if (t->image_ref != NULL)

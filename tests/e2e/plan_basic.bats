@@ -149,3 +149,14 @@ PY
 	[ "$(json_track plan.json executor-layer version)" = 0.2.1 ]
 	[ "$(json_track plan.json executor-layer reason)" = changed ]
 }
+
+@test "human output: an already-released event says its version was released earlier" {
+	sed -i 's/v0.5.0/v0.6.0/' dockerfiles/server-base.dockerfile
+	git commit -qam "feat: base 0.6.0"
+	git tag server-base@0.6.0
+	run ovm plan --event push --before HEAD~1 --after HEAD --branch main
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"server-base: skip (already-released"* ]]
+	[[ "$output" == *"0.5.0 -> 0.6.0 (released earlier)"* ]]
+	[[ "$output" == *"executor-layer: skip (unchanged"* ]]
+}
