@@ -190,26 +190,15 @@ check_file_path(const struct loc *l, const char *p, const char *ptr,
 	return 0;
 }
 
+/* ^[a-z][a-z0-9<extra>]*$: track names (extra "-"), stage names ("-_."). */
 static int
-valid_track_name(const char *s)
+valid_name(const char *s, const char *extra)
 {
 	if (!(*s >= 'a' && *s <= 'z'))
 		return 0;
 	for (s++; *s != '\0'; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-'))
-			return 0;
-	return 1;
-}
-
-static int
-valid_stage_name(const char *s)
-{
-	if (!(*s >= 'a' && *s <= 'z'))
-		return 0;
-	for (s++; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-' || *s == '_' || *s == '.'))
+		    strchr(extra, *s) != NULL))
 			return 0;
 	return 1;
 }
@@ -291,7 +280,7 @@ parse_track(struct ovm_track *t, const struct loc *l, const cJSON *obj,
 		keyf(mkey, sizeof(mkey), "%s.%s", key, k);
 		if (strcmp(k, "name") == 0) {
 			rc = get_string(&t->name, l, m, mptr, mkey, 0);
-			if (rc == 0 && !valid_track_name(t->name))
+			if (rc == 0 && !valid_name(t->name, "-"))
 				rc = bad(l, mptr, mkey,
 				    "'%s' does not match ^[a-z][a-z0-9-]*$", t->name);
 		} else if (strcmp(k, "from_dockerfile") == 0) {
@@ -302,7 +291,7 @@ parse_track(struct ovm_track *t, const struct loc *l, const cJSON *obj,
 		} else if (strcmp(k, "stage") == 0) {
 			rc = get_string(&t->stage, l, m, mptr, mkey, 1);
 			if (rc == 0 && t->stage != NULL &&
-			    !valid_stage_name(t->stage))
+			    !valid_name(t->stage, "-_."))
 				rc = bad(l, mptr, mkey,
 				    "'%s' is not a valid stage name", t->stage);
 		} else if (strcmp(k, "from_tags") == 0) {

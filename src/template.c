@@ -28,8 +28,8 @@ struct ovm_template {
 	char *text;
 	char *prefix;
 	char *suffix;
-	pcre2_code *code;
-	pcre2_match_data *md;	/* scratch for ovm_template_match */
+	pcre2_code *code;	/* the template as a pattern; matching checks
+				   prefix, suffix and the SemVer parser directly */
 };
 
 static char *
@@ -96,11 +96,6 @@ ovm_template_compile(struct ovm_template **out, const char *tmpl,
 	rc = pat_compile_re(&t->code, re.p, re.len, "template", tmpl, err);
 	if (rc < 0)
 		goto done;
-	/* 100 000 tags are matched on a big repository: JIT when we can. */
-	(void)pcre2_jit_compile(t->code, PCRE2_JIT_COMPLETE);
-	t->md = pcre2_match_data_create_from_pattern(t->code, NULL);
-	if (t->md == NULL)
-		goto oom;
 	*out = t;
 	t = NULL;
 	goto done;
@@ -118,7 +113,6 @@ ovm_template_free(struct ovm_template *t)
 {
 	if (t == NULL)
 		return;
-	pcre2_match_data_free(t->md);
 	pcre2_code_free(t->code);
 	free(t->text);
 	free(t->prefix);
