@@ -258,7 +258,8 @@ ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
 
 			if (prefix == NULL)
 				continue;
-			if (ovm_git_tags_with_prefix(&local, repo, prefix, NULL) == 0)
+			if (ovm_git_tags_with_prefix(&local, repo,
+			    (const char *const *)&prefix, 1, NULL) == 0)
 				for (k = 0; k < local.n; k++)
 					if (ovm_tagv_find(remote, local.v[k].name) == NULL &&
 					    n++ < 3)

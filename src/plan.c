@@ -3,6 +3,7 @@
  * rule order, then compute versions, file edits, the commit and the tags.
  * All git access goes through git.c.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,12 @@
 #include "ovm/util.h"
 #include "ovm/versions.h"
 
+/* A release version: no pre-release, so the numbers order it. */
+struct relver {
+	uint64_t major, minor, patch;
+	int ok;				/* 0: not a release of the family */
+};
+
 struct tctx {
 	struct ovm_plan_track *pt;
 	const struct ovm_track *t;
@@ -24,6 +31,7 @@ struct tctx {
 	struct ovm_template **tag_tpl;	/* tags created */
 	struct ovm_template *commit_tpl;
 	struct ovm_tagv family;		/* tags of the source families */
+	struct relver *rel;		/* family.v[i]'s release version */
 	int family_loaded;
 	struct ovm_facts f;
 	char *head_bump_version;	/* A10's V */
@@ -63,65 +71,114 @@ first_line(const char *msg)
 
 /* ---- tags ---------------------------------------------------------- */
 
-/* Tags matching any of tpl[0..n), from the remote's refs or locally. */
+/* 1 when name matches one of tpl[0..n). */
+static int
+matches_any(struct ovm_template **tpl, const char **prefix, size_t n,
+    const char *name)
+{
+	size_t i, len = strlen(name);
+
+	/* The literal prefix first: most names fail it. */
+	for (i = 0; i < n; i++)
+		if (strncmp(name, prefix[i], strlen(prefix[i])) == 0 &&
+		    ovm_template_match(tpl[i], name, len, NULL, NULL))
+			return 1;
+	return 0;
+}
+
+/*
+ * Tags matching any of tpl[0..n), each once, from the remote's refs or
+ * locally.  A local listing is filtered in place: a family can hold 100k
+ * names, and copying them costs more than listing them.
+ */
 static int
 load_tags(struct ovm_tagv *out, struct builder *b, struct ovm_template **tpl,
     size_t n)
 {
-	size_t i, j, *plen = calloc(n + 1, sizeof(*plen));
-	int rc;
+	const struct ovm_tagv *src = b->o->remote_tags;
+	struct ovm_tagv local = { NULL, 0, 0 };
+	const char **prefix = calloc(n + 1, sizeof(*prefix));
+	size_t i, j, o;
+	int rc = 0;
 
-	if (plen == NULL)
+	if (prefix == NULL)
 		return nomem(b->err);
 	for (i = 0; i < n; i++)
-		plen[i] = strlen(ovm_template_prefix(tpl[i]));
-	for (i = 0; i < n; i++) {
-		struct ovm_tagv local = { NULL, 0, 0 };
-		const struct ovm_tagv *src = b->o->remote_tags;
-
-		if (src == NULL) {
-			rc = ovm_git_tags_with_prefix(&local, b->repo,
-			    ovm_template_prefix(tpl[i]), b->err);
-			if (rc < 0) {
-				free(plen);
-				return rc;
-			}
-			src = &local;
-		}
-		for (j = 0; j < src->n; j++) {
-			const char *name = src->v[j].name;
-
-			/* The literal prefix first: most names fail it. */
-			if (strncmp(name, ovm_template_prefix(tpl[i]), plen[i]) != 0 ||
-			    !ovm_template_match(tpl[i], name, strlen(name), NULL,
-			    NULL))
-				continue;
-			if (ovm_tagv_push(out, name, src->v[j].target.hex) < 0) {
-				ovm_tagv_free(&local);
-				free(plen);
-				return nomem(b->err);
-			}
-		}
-		ovm_tagv_free(&local);
+		prefix[i] = ovm_template_prefix(tpl[i]);
+	if (src != NULL) {
+		for (j = 0; rc == 0 && j < src->n; j++)
+			if (matches_any(tpl, prefix, n, src->v[j].name) &&
+			    ovm_tagv_push(out, src->v[j].name,
+			    src->v[j].target.hex) < 0)
+				rc = nomem(b->err);
+		goto done;
 	}
-	free(plen);
-	/* A name two templates match is listed once. */
-	if (n > 1)
-		ovm_tagv_sort_unique(out);
+	rc = ovm_git_tags_with_prefix(&local, b->repo, prefix, n, b->err);
+	if (rc < 0)
+		goto done;
+	for (j = o = 0; j < local.n; j++) {
+		if (matches_any(tpl, prefix, n, local.v[j].name))
+			local.v[o++] = local.v[j];
+		else
+			free(local.v[j].name);
+	}
+	local.n = o;
+	if (ovm_tagv_take(out, &local) < 0)
+		rc = nomem(b->err);
+done:
+	ovm_tagv_free(&local);
+	free(prefix);
+	return rc;
+}
+
+static int
+relver_cmp(const struct relver *a, const struct relver *b)
+{
+	if (a->major != b->major)
+		return a->major < b->major ? -1 : 1;
+	if (a->minor != b->minor)
+		return a->minor < b->minor ? -1 : 1;
+	if (a->patch != b->patch)
+		return a->patch < b->patch ? -1 : 1;
 	return 0;
 }
 
-/* The version part of a family tag, when it is a release version. */
-static int
-tag_release_version(struct ovm_semver *out, struct tctx *tc, const char *name)
+static void
+relver_of(struct relver *out, const struct ovm_semver *v)
 {
-	return ovm_family_release_of(out, tc->from_tpl, tc->n_from, name);
+	out->major = v->major;
+	out->minor = v->minor;
+	out->patch = v->patch;
+	out->ok = 1;
 }
 
+/* prev = "M.m.p" of r (malloc'd). */
+static int
+set_previous(struct builder *b, struct tctx *tc, const struct relver *r)
+{
+	char buf[96];
+
+	free(tc->pt->previous);
+	tc->pt->previous = NULL;
+	if (r == NULL)
+		return 0;
+	snprintf(buf, sizeof(buf), "%" PRIu64 ".%" PRIu64 ".%" PRIu64,
+	    r->major, r->minor, r->patch);
+	tc->pt->previous = strdup(buf);
+	return tc->pt->previous != NULL ? 0 : nomem(b->err);
+}
+
+/*
+ * The family's tags, each one's release version parsed once (every later
+ * question - the highest, the one below V, the one equal to previous - is
+ * then a comparison of numbers), and previous = the highest.
+ */
 static int
 load_family(struct builder *b, struct tctx *tc)
 {
-	char buf[OVM_SEMVER_MAX * 2 + 64];
+	const struct relver *best = NULL;
+	struct ovm_semver v;
+	size_t i;
 	int rc;
 
 	if (tc->family_loaded)
@@ -129,14 +186,19 @@ load_family(struct builder *b, struct tctx *tc)
 	rc = load_tags(&tc->family, b, tc->from_tpl, tc->n_from);
 	if (rc < 0)
 		return rc;
+	tc->rel = calloc(tc->family.n + 1, sizeof(*tc->rel));
+	if (tc->rel == NULL)
+		return nomem(b->err);
 	tc->family_loaded = 1;
-	if (ovm_family_highest_text(buf, sizeof(buf), tc->from_tpl, tc->n_from,
-	    &tc->family)) {
-		tc->pt->previous = strdup(buf);
-		if (tc->pt->previous == NULL)
-			return nomem(b->err);
+	for (i = 0; i < tc->family.n; i++) {
+		if (!ovm_family_release_of(&v, tc->from_tpl, tc->n_from,
+		    tc->family.v[i].name))
+			continue;
+		relver_of(&tc->rel[i], &v);
+		if (best == NULL || relver_cmp(&tc->rel[i], best) > 0)
+			best = &tc->rel[i];
 	}
-	return 0;
+	return best != NULL ? set_previous(b, tc, best) : 0;
 }
 
 /* Looks a tag up by exact name: 1 found (target set), 0 not. */
@@ -517,20 +579,20 @@ fact_unreleased(struct builder *b, struct tctx *tc)
 	struct unreleased_ctx u = { b, tc, { NULL, 0 }, 0, 0 };
 	struct ovm_strv changed = { NULL, 0 };
 	struct ovm_oid target = { "" };
-	struct ovm_semver v, prev;
+	struct ovm_semver v;
+	struct relver prev;
 	size_t i;
 	int rc, all = 0, any = 0;
 
 	rc = load_family(b, tc);
 	if (rc < 0)
 		return rc;
-	if (tc->pt->previous == NULL)
+	if (tc->pt->previous == NULL || ovm_semver_parse(&v, tc->pt->previous,
+	    strlen(tc->pt->previous), NULL) < 0)
 		return 0;
-	ovm_semver_parse(&prev, tc->pt->previous, strlen(tc->pt->previous),
-	    NULL);
+	relver_of(&prev, &v);
 	for (i = 0; i < tc->family.n && target.hex[0] == '\0'; i++)
-		if (tag_release_version(&v, tc, tc->family.v[i].name) &&
-		    ovm_semver_cmp(&v, &prev) == 0)
+		if (tc->rel[i].ok && relver_cmp(&tc->rel[i], &prev) == 0)
 			ovm_git_tag_target(&target, b->repo, &tc->family.v[i]);
 	if (target.hex[0] == '\0' || strcmp(target.hex, b->after) == 0 ||
 	    !ovm_git_has_commit(b->repo, target.hex))
@@ -623,14 +685,14 @@ find_bump_on_remote(struct builder *b, struct tctx *tc, const char *tip)
 }
 
 struct vtag {
-	struct ovm_semver v;
+	struct relver v;
 	const struct ovm_tag *t;
 };
 
 static int
 vtag_desc(const void *a, const void *b)
 {
-	return -ovm_semver_cmp(&((const struct vtag *)a)->v,
+	return -relver_cmp(&((const struct vtag *)a)->v,
 	    &((const struct vtag *)b)->v);
 }
 
@@ -639,11 +701,14 @@ vtag_desc(const void *a, const void *b)
  * advertisement) are compared directly.  Loose tags are listed by name
  * only: theirs are read from the highest version down, and the search
  * stops at the first on an ancestor of after, since releases follow
- * history and older versions sit on older commits.
+ * history and older versions sit on older commits.  (Reading all 20k
+ * loose tags costs more than the one history walk this takes.)
  */
 static int
-tag_on_after(struct builder *b, struct tctx *tc, const struct ovm_tagv *tags)
+tag_on_after(struct builder *b, struct tctx *tc, const struct ovm_tagv *tags,
+    const struct relver *rel)
 {
+	struct ovm_semver v;
 	struct vtag *vt = NULL;
 	const struct ovm_tag *hit = NULL;
 	size_t i, n = 0;
@@ -657,10 +722,16 @@ tag_on_after(struct builder *b, struct tctx *tc, const struct ovm_tagv *tags)
 			continue;
 		if (vt == NULL && (vt = calloc(tags->n + 1, sizeof(*vt))) == NULL)
 			return nomem(b->err);
-		if (ovm_family_release_of(&vt[n].v, tc->from_tpl, tc->n_from,
-		    tags->v[i].name) || ovm_family_release_of(&vt[n].v,
-		    tc->tag_tpl, tc->t->tags.n, tags->v[i].name))
+		if (rel != NULL && rel[i].ok) {
+			vt[n].v = rel[i];
 			vt[n++].t = &tags->v[i];
+		} else if ((rel == NULL && ovm_family_release_of(&v,
+		    tc->from_tpl, tc->n_from, tags->v[i].name)) ||
+		    ovm_family_release_of(&v, tc->tag_tpl, tc->t->tags.n,
+		    tags->v[i].name)) {
+			relver_of(&vt[n].v, &v);
+			vt[n++].t = &tags->v[i];
+		}
 	}
 	if (n > 1)
 		qsort(vt, n, sizeof(*vt), vtag_desc);
@@ -685,6 +756,26 @@ tag_on_after(struct builder *b, struct tctx *tc, const struct ovm_tagv *tags)
 	return rc;
 }
 
+/* 1 when every template of a[0..na) is one of b[0..nb) (by text). */
+static int
+tpls_within(struct ovm_template **a, size_t na, struct ovm_template **b,
+    size_t nb)
+{
+	size_t i, j;
+
+	if (a == b)
+		return 1;
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb; j++)
+			if (strcmp(ovm_template_text(a[i]),
+			    ovm_template_text(b[j])) == 0)
+				break;
+		if (j == nb)
+			return 0;
+	}
+	return 1;
+}
+
 static int
 fact_released(struct builder *b, struct tctx *tc)
 {
@@ -696,11 +787,12 @@ fact_released(struct builder *b, struct tctx *tc)
 	if (rc < 0)
 		return rc;
 	/* A tag of this track on after (source families or created ones). */
-	rc = tag_on_after(b, tc, &tc->family);
-	if (rc == 0 && tc->released_version == NULL && tc->tag_tpl != tc->from_tpl) {
+	rc = tag_on_after(b, tc, &tc->family, tc->rel);
+	if (rc == 0 && tc->released_version == NULL &&
+	    !tpls_within(tc->tag_tpl, tc->t->tags.n, tc->from_tpl, tc->n_from)) {
 		rc = load_tags(&created, b, tc->tag_tpl, tc->t->tags.n);
 		if (rc == 0)
-			rc = tag_on_after(b, tc, &created);
+			rc = tag_on_after(b, tc, &created, NULL);
 		ovm_tagv_free(&created);
 	}
 	if (rc < 0)
@@ -1055,33 +1147,22 @@ set_commit(struct builder *b, struct tctx *tc, const char *version,
 static int
 previous_below(struct builder *b, struct tctx *tc, const char *version)
 {
-	struct ovm_semver w, v, best;
+	const struct relver *best = NULL;
+	struct ovm_semver sv;
+	struct relver w;
 	size_t i;
-	int have = 0;
 
-	if (ovm_semver_parse(&w, version, strlen(version), NULL) < 0)
+	if (ovm_semver_parse(&sv, version, strlen(version), NULL) < 0)
 		return 0;
+	/* A release is above the pre-releases of its numbers: compare those. */
+	relver_of(&w, &sv);
 	for (i = 0; i < tc->family.n; i++) {
-		if (!tag_release_version(&v, tc, tc->family.v[i].name) ||
-		    ovm_semver_cmp(&v, &w) >= 0)
+		if (!tc->rel[i].ok || relver_cmp(&tc->rel[i], &w) >= 0)
 			continue;
-		if (!have || ovm_semver_cmp(&v, &best) > 0) {
-			best = v;
-			have = 1;
-		}
+		if (best == NULL || relver_cmp(&tc->rel[i], best) > 0)
+			best = &tc->rel[i];
 	}
-	free(tc->pt->previous);
-	tc->pt->previous = NULL;
-	if (have) {
-		char buf[OVM_SEMVER_MAX * 2 + 64];
-
-		best.build[0] = '\0';
-		ovm_semver_format(buf, sizeof(buf), &best);
-		tc->pt->previous = strdup(buf);
-		if (tc->pt->previous == NULL)
-			return nomem(b->err);
-	}
-	return 0;
+	return set_previous(b, tc, best);
 }
 
 /* What a decided track will do. */
@@ -1176,6 +1257,7 @@ tctx_free(struct tctx *tc)
 	free(tc->tag_tpl);
 	ovm_template_free(tc->commit_tpl);
 	ovm_tagv_free(&tc->family);
+	free(tc->rel);
 	free(tc->head_bump_version);
 	free(tc->released_version);
 }

@@ -81,7 +81,9 @@ ovm_semver_parse(struct ovm_semver *out, const char *s, size_t len,
 	const char *p = s, *end = s + len, *pre = NULL, *build = NULL;
 	size_t i;
 
-	memset(out, 0, sizeof(*out));
+	/* Not a memset: 100k tag names come through here. */
+	out->major = out->minor = out->patch = 0;
+	out->pre[0] = out->build[0] = '\0';
 	if (len == 0 || len >= OVM_SEMVER_MAX)
 		goto bad;
 	if (parse_num(&out->major, &p, end) < 0 || p >= end || *p++ != '.')
@@ -116,7 +118,8 @@ ovm_semver_parse(struct ovm_semver *out, const char *s, size_t len,
 	}
 	return 0;
 bad:
-	memset(out, 0, sizeof(*out));
+	out->major = out->minor = out->patch = 0;
+	out->pre[0] = out->build[0] = '\0';
 	return ovm_err_set(err, OVM_EINPUT, "'%.*s' is not a SemVer 2.0 version",
 	    (int)(len > 200 ? 200 : len), s);
 }

@@ -28,6 +28,7 @@ struct ovm_template {
 	char *text;
 	char *prefix;
 	char *suffix;
+	size_t prefix_len, suffix_len;
 	pcre2_code *code;	/* the template as a pattern; matching checks
 				   prefix, suffix and the SemVer parser directly */
 };
@@ -85,6 +86,8 @@ ovm_template_compile(struct ovm_template **out, const char *tmpl,
 	t->suffix = strdup(at + strlen(VERSION_TOKEN));
 	if (t->text == NULL || t->prefix == NULL || t->suffix == NULL)
 		goto oom;
+	t->prefix_len = plen;
+	t->suffix_len = strlen(t->suffix);
 
 	pat_rb_str(&re, "\\A");
 	pat_rb_literal(&re, t->prefix, plen);
@@ -121,10 +124,9 @@ ovm_template_free(struct ovm_template *t)
 }
 
 int
-ovm_template_match(const struct ovm_template *t, const char *s, size_t len,
-    const char **ver, size_t *ver_len)
+ovm_template_match_version(const struct ovm_template *t, const char *s,
+    size_t len, struct ovm_semver *out)
 {
-	struct ovm_semver sv;
 	size_t pl, sl;
 
 	if (t == NULL || s == NULL)
@@ -137,18 +139,29 @@ ovm_template_match(const struct ovm_template *t, const char *s, size_t len,
 	 * past 64 bits, 256+ bytes).  Checked directly, it costs a fraction
 	 * of a regex match: 100 000 tag names go through here.
 	 */
-	pl = strlen(t->prefix);
-	sl = strlen(t->suffix);
+	pl = t->prefix_len;
+	sl = t->suffix_len;
 	if (len < pl + sl + 1 || memcmp(s, t->prefix, pl) != 0 ||
 	    memcmp(s + len - sl, t->suffix, sl) != 0)
 		return 0;
 	if (memchr(s, '\0', len) != NULL ||
-	    ovm_semver_parse(&sv, s + pl, len - pl - sl, NULL) < 0)
+	    ovm_semver_parse(out, s + pl, len - pl - sl, NULL) < 0)
+		return 0;
+	return 1;
+}
+
+int
+ovm_template_match(const struct ovm_template *t, const char *s, size_t len,
+    const char **ver, size_t *ver_len)
+{
+	struct ovm_semver sv;
+
+	if (!ovm_template_match_version(t, s, len, &sv))
 		return 0;
 	if (ver != NULL)
-		*ver = s + pl;
+		*ver = s + t->prefix_len;
 	if (ver_len != NULL)
-		*ver_len = len - pl - sl;
+		*ver_len = len - t->prefix_len - t->suffix_len;
 	return 1;
 }
 

@@ -6,17 +6,12 @@ int
 ovm_family_release_of(struct ovm_semver *out, struct ovm_template *const *tpl, size_t n,
     const char *name)
 {
-	size_t i;
+	size_t i, len = strlen(name);
 
-	for (i = 0; i < n; i++) {
-		const char *ver;
-		size_t vlen;
-
-		if (ovm_template_match(tpl[i], name, strlen(name), &ver, &vlen) ==
-		    1 && ovm_semver_parse(out, ver, vlen, NULL) == 0 &&
+	for (i = 0; i < n; i++)
+		if (ovm_template_match_version(tpl[i], name, len, out) &&
 		    out->pre[0] == '\0')
 			return 1;
-	}
 	return 0;
 }
 

@@ -58,6 +58,8 @@ struct ovm_tagv {
 void ovm_tagv_free(struct ovm_tagv *tv);
 /* Appends a copy; 0 or OVM_ENOMEM. */
 int ovm_tagv_push(struct ovm_tagv *tv, const char *name, const char *target);
+/* Moves src's tags to the end of dst (src ends empty); 0 or OVM_ENOMEM. */
+int ovm_tagv_take(struct ovm_tagv *dst, struct ovm_tagv *src);
 /* Sorts by name and drops repeated names. */
 void ovm_tagv_sort_unique(struct ovm_tagv *tv);
 
@@ -139,9 +141,13 @@ int ovm_git_blob_at(char **out, size_t *len_out, unsigned *mode_out,
     struct ovm_repo *r, const char *hex, const char *path,
     struct ovm_err *err);
 
-/* Local tags whose names start with prefix, with their peeled targets. */
+/*
+ * Local tags whose names start with any of prefix[0..n), each listed once,
+ * with their peeled targets (loose tags: names only, see
+ * ovm_git_tag_target).
+ */
 int ovm_git_tags_with_prefix(struct ovm_tagv *out, struct ovm_repo *r,
-    const char *prefix, struct ovm_err *err);
+    const char *const *prefix, size_t n, struct ovm_err *err);
 
 /* A configuration string (repository + global), NULL in *out when unset. */
 int ovm_git_config_string(char **out, struct ovm_repo *r, const char *key,

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "ovm/err.h"
+#include "ovm/semver.h"
 
 struct ovm_template;	/* opaque */
 
@@ -36,6 +37,10 @@ void ovm_template_free(struct ovm_template *t);
  */
 int ovm_template_match(const struct ovm_template *t, const char *s,
     size_t len, const char **ver, size_t *ver_len);
+
+/* ovm_template_match, and the {version} part parsed into *out. */
+int ovm_template_match_version(const struct ovm_template *t, const char *s,
+    size_t len, struct ovm_semver *out);
 
 /* Allocates *out: the template with {version} replaced.  0 or OVM_ENOMEM. */
 int ovm_template_format(char **out, const struct ovm_template *t,

@@ -415,6 +415,49 @@ PY
 	[ "$(jt executor-layer version)" = 0.1.4 ]
 }
 
+# commit_at EPOCH PATH CONTENT MESSAGE: a commit with this committer date.
+commit_at() {
+	printf '%s' "$3" >"$2"
+	git add -- "$2"
+	GIT_COMMITTER_DATE="$1 +0000" GIT_AUTHOR_DATE="$1 +0000" git commit -q -m "$4"
+}
+
+@test "A11: a skip-token commit reachable from before stays out, even dated newest (clock skew)" {
+	# Y (token) <- X <- B (pushed: before), Y and X dated far ahead;
+	# X <- S (range, dated further ahead); M = merge(B, S).  A walk by
+	# date takes X and Y from S's side before B, dated in the past, marks
+	# them as before's history: the mark must reach both.
+	local now=$test_tick_time
+	commit_at $((now + 90000)) requirements.txt "numpy==2.1.0" "feat: numpy $SKIP_TOKEN"
+	commit_at $((now + 100000)) README.md "# notes" "docs: notes"
+	local x; x=$(git rev-parse HEAD)
+	commit_at $((now + 60)) README.md "# docs" "docs: readme"
+	git push -q origin main
+	git checkout -q -b side "$x"
+	commit_at $((now + 200000)) requirements.txt "numpy==2.2.0" "feat: numpy 2.2"
+	git checkout -q main
+	GIT_COMMITTER_DATE="$((now + 300000)) +0000" git merge -q --no-ff -m "Merge branch 'side'" side
+	[ "$(git rev-list --count origin/main..HEAD)" -eq 2 ]
+	pj
+	[ "$status" -eq 0 ]
+	assert_decision executor-layer release changed
+	[ "$(jt executor-layer version)" = 0.1.4 ]
+}
+
+@test "A11: a skip token on a merged commit dated before 'before' counts" {
+	git checkout -q -b side
+	commit_at $((test_tick_time - 100000)) requirements.txt "numpy==2.1.0" "feat: numpy $SKIP_TOKEN"
+	git checkout -q main
+	commit_file README.md "# docs" "docs: readme"
+	git push -q origin main
+	test_tick
+	git merge -q --no-ff -m "Merge branch 'side'" side
+	[ "$(git rev-list --count origin/main..HEAD)" -eq 2 ]
+	pj
+	[ "$status" -eq 0 ]
+	assert_decision executor-layer skip skip-token
+}
+
 # ---- A12 -------------------------------------------------------------------
 
 @test "A12: a watched workflow file and an unrelated file: watch-only, version shown" {
