@@ -18,7 +18,7 @@
 
 /* A release version: no pre-release, so the numbers order it. */
 struct relver {
-	uint64_t major, minor, patch;
+	uint64_t num[3];		/* major, minor, patch */
 	int ok;				/* 0: not a release of the family */
 };
 
@@ -134,21 +134,15 @@ done:
 static int
 relver_cmp(const struct relver *a, const struct relver *b)
 {
-	if (a->major != b->major)
-		return a->major < b->major ? -1 : 1;
-	if (a->minor != b->minor)
-		return a->minor < b->minor ? -1 : 1;
-	if (a->patch != b->patch)
-		return a->patch < b->patch ? -1 : 1;
-	return 0;
+	return ovm_semver_cmp_numbers(a->num, b->num);
 }
 
 static void
 relver_of(struct relver *out, const struct ovm_semver *v)
 {
-	out->major = v->major;
-	out->minor = v->minor;
-	out->patch = v->patch;
+	out->num[0] = v->major;
+	out->num[1] = v->minor;
+	out->num[2] = v->patch;
 	out->ok = 1;
 }
 
@@ -163,7 +157,7 @@ set_previous(struct builder *b, struct tctx *tc, const struct relver *r)
 	if (r == NULL)
 		return 0;
 	snprintf(buf, sizeof(buf), "%" PRIu64 ".%" PRIu64 ".%" PRIu64,
-	    r->major, r->minor, r->patch);
+	    r->num[0], r->num[1], r->num[2]);
 	tc->pt->previous = strdup(buf);
 	return tc->pt->previous != NULL ? 0 : nomem(b->err);
 }

@@ -181,14 +181,25 @@ cmp_pre(const char *a, const char *b)
 }
 
 int
+ovm_semver_cmp_numbers(const uint64_t a[3], const uint64_t b[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+int
 ovm_semver_cmp(const struct ovm_semver *a, const struct ovm_semver *b)
 {
-	if (a->major != b->major)
-		return a->major < b->major ? -1 : 1;
-	if (a->minor != b->minor)
-		return a->minor < b->minor ? -1 : 1;
-	if (a->patch != b->patch)
-		return a->patch < b->patch ? -1 : 1;
+	const uint64_t na[3] = { a->major, a->minor, a->patch };
+	const uint64_t nb[3] = { b->major, b->minor, b->patch };
+	int c = ovm_semver_cmp_numbers(na, nb);
+
+	if (c != 0)
+		return c;
 	if (a->pre[0] == '\0' || b->pre[0] == '\0') {
 		if (a->pre[0] == b->pre[0])
 			return 0;

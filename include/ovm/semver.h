@@ -31,6 +31,8 @@ int ovm_semver_parse(struct ovm_semver *out, const char *s, size_t len,
 int ovm_semver_is_release(const char *s, size_t len);
 
 /* Precedence: <0, 0, >0.  Build metadata is ignored. */
+/* Precedence of major.minor.patch alone: <0, 0, >0. */
+int ovm_semver_cmp_numbers(const uint64_t a[3], const uint64_t b[3]);
 int ovm_semver_cmp(const struct ovm_semver *a, const struct ovm_semver *b);
 
 /* Increments per kind, clearing lower parts, pre-release and build. */
