@@ -51,6 +51,10 @@ $(BUILD)/gen/hook_text.h: hooks/post-commit
 $(BUILD)/obj/cmd_install_hook.o: CFLAGS += -I$(BUILD)/gen
 $(BUILD)/obj/cmd_install_hook.o: $(BUILD)/gen/hook_text.h
 
+# The version is compiled in (--version, the HTTP User-Agent): a changed
+# VERSION file must rebuild those objects, or a build keeps the old one.
+$(BUILD)/obj/cmd_version.o $(BUILD)/obj/http.o: VERSION
+
 $(BUILD)/libovm.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

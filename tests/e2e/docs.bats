@@ -341,7 +341,9 @@ for name in sorted(os.listdir(os.path.join(root, "ci/github"))):
         co = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
         assert len(co) == 1 and co[0]["with"]["fetch-depth"] == 0, name
         assert co[0]["with"]["token"] == "${{ steps.%s.outputs.token }}" % app[0]["id"]
-        ours = [s for s in steps if re.search(r"(^|/)ovm-release@", str(s.get("uses", "")))]
+        # OWNER/ovm-release@TAG, or the copy vendored in the released
+        # repository (README, "In GitHub Actions").
+        ours = [s for s in steps if re.search(r"(^|/)ovm-release(@|$)", str(s.get("uses", "")))]
         assert len(ours) == 1, (name, uses)
         step = ours[0]
         assert set(step["with"]) <= set(action["inputs"]), (name, step["with"])
@@ -389,4 +391,90 @@ EOF
 	run env OVM_RELEASE="$OVM_RELEASE" sh "$ROOT/ci/github/gen-paths.sh" --config cfg.json tag-executor-layer.yml
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"no track 'executor-layer'"* ]]
+}
+
+# --- the README, the version and the changelog -----------------------------
+
+# readme_section TITLE: the README's section of that title (any level), up
+# to the next heading of the same or a higher level.
+readme_section() {
+	awk -v t="$1" '
+		/^```/ { fence = !fence }
+		!fence && /^#+ / {
+			n = match($0, /[^#]/) - 1
+			if (lvl && n <= lvl) exit
+			if (!lvl && substr($0, n + 2) == t) lvl = n
+		}
+		lvl { print }
+	' "$ROOT/README.md"
+}
+
+@test "README: the limits section names each GitHub limit and what to configure for it" {
+	readme_section "GitHub's limits and what to configure" >limits.md
+	[ -s limits.md ]
+	# Each limit, and its configuration, in the README's words.
+	for want in 'GITHUB_TOKEN' 'start no other workflows' 'GitHub App' \
+	    'create-github-app-token' 'SPEC 4.8' 'OVM_RELEASE_TOKEN' \
+	    'extraheader' 'GH_TOKEN' \
+	    'protected branch' 'ruleset' 'bypass' \
+	    'unsigned' 'Unverified' '"identity"' \
+	    'more than three tags' 'one tag per push' \
+	    'concurrency group' 'replaces pending runs' 'unreleased changes' \
+	    '"catch_up": true' 'workflow_dispatch'; do
+		grep -q -F -- "$want" limits.md || { echo "limits: no '$want'"; false; }
+	done
+	# Five limits, numbered.
+	[ "$(grep -c '^[1-5]\. \*\*' limits.md)" -eq 5 ]
+}
+
+@test "README: the example configuration, the JSON schema and the install layout" {
+	readme_section "The other tag families" >fam.md
+	grep -q -F 'doc/examples/ovmlayer-rootfs.json' fam.md
+	grep -q -F '.ovm-release.json' fam.md
+	# Every track of the example, in the table.
+	for t in $(python3 -c 'import json,sys
+for t in json.load(open(sys.argv[1]))["tracks"]: print(t["name"])' \
+	    "$ROOT/doc/examples/ovmlayer-rootfs.json"); do
+		grep -q "^| \`$t\` |" fam.md || { echo "no row for $t"; false; }
+	done
+	[ -f "$ROOT/doc/plan.schema.json" ]
+	grep -q -F 'doc/plan.schema.json' "$ROOT/README.md"
+	# The install section names what `make install` puts under PREFIX.
+	readme_section Install >install.md
+	for f in bin/ovm-release share/ovm-release/hooks/post-commit \
+	    share/man/man1/ovm-release.1 \
+	    share/bash-completion/completions/ovm-release; do
+		grep -q -F "\`$f\`" install.md || { echo "install: no $f"; false; }
+		grep -q -F "$f" "$ROOT/Makefile" ||
+		    grep -q -F "$(basename "$f")" "$ROOT/Makefile" ||
+		    { echo "Makefile: no $f"; false; }
+	done
+	grep -q -F 'PREFIX' install.md
+	grep -q -F 'DESTDIR' install.md
+	grep -q -F 'make uninstall' install.md
+}
+
+@test "VERSION: a release version, the one of --version, the man page and the changelog" {
+	v=$(cat "$ROOT/VERSION")
+	[[ "$v" =~ ^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$ ]] ||
+	    { echo "VERSION is not a release version: '$v'"; false; }
+	[ "$(wc -l <"$ROOT/VERSION")" -eq 1 ]
+	run ovm --version
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "ovm-release $v" ]
+	grep -q "^\.TH OVM-RELEASE 1 .* \"ovm-release $v\" " "$MAN"
+	# The changelog: [Unreleased] on top, then this version with a date.
+	grep '^## ' "$ROOT/CHANGELOG.md" >releases.txt
+	[ "$(sed -n 1p releases.txt)" = "## [Unreleased]" ]
+	sed -n 2p releases.txt | grep -q -x "## \[$v\] - [0-9]\{4\}-[0-9][0-9]-[0-9][0-9]"
+	# Every release heading has that form, each version once.
+	sed -n '2,$p' releases.txt | grep -v -x '## \[[0-9][0-9.]*\] - [0-9]\{4\}-[0-9][0-9]-[0-9][0-9]' &&
+	    { echo "a malformed release heading"; false; }
+	[ -z "$(sed 's/ - .*//' releases.txt | sort | uniq -d)" ]
+	# Only Keep a Changelog's kinds of change, each under a release.
+	run grep -n '^### ' "$ROOT/CHANGELOG.md"
+	[ "$status" -eq 0 ]
+	printf '%s\n' "${lines[@]}" | grep -v -E ':### (Added|Changed|Deprecated|Removed|Fixed|Security)$' &&
+	    { echo "not a Keep a Changelog heading"; false; }
+	awk '/^## /{r=1} /^### /&&!r{exit 1}' "$ROOT/CHANGELOG.md"
 }

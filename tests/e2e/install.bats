@@ -3,6 +3,8 @@
 # configuration of the full ovmlayer-rootfs layout (doc/examples/).
 
 load helper
+load plan_lib
+load run_lib
 
 ROOT=${OVM_ROOT:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 EXAMPLE="$ROOT/doc/examples/ovmlayer-rootfs.json"
@@ -11,7 +13,10 @@ INSTALLED="bin/ovm-release share/ovm-release/hooks/post-commit
 share/man/man1/ovm-release.1 share/bash-completion/completions/ovm-release"
 
 setup() { setup_env; }
-teardown() { teardown_env; }
+teardown() {
+	stop_servers
+	teardown_env
+}
 
 # mk TARGET [VAR=VALUE...]: make in the source tree with the binary under
 # test as the build (-o: never rebuilt here, whatever its timestamps say).
@@ -231,4 +236,99 @@ PY
 	[[ "${lines[2]}" == "base-rootfs skip unchanged"* ]]
 	[ "${lines[3]}" = "oocana-runtime release changed 0.3.0 0.3.1 oocana-runtime@0.3.1" ]
 	[[ "${lines[4]}" == "oocana-mount skip skip-token"* ]]
+}
+
+@test "doc/examples/ovmlayer-rootfs.json as .ovm-release.json: plan, then run, releases every family; a rerun and the bump push add nothing" {
+	make_rootfs_repo "$TEST_DIR/repo"
+	R=$TEST_DIR/repo.git
+	INITIAL=$(git rev-parse HEAD)
+	# Through git daemon, so that the remote's hooks log each push.
+	serve_repo_git "$TEST_DIR/repo"
+	log_pushes "$R"
+	# The README's way: the example becomes the repository's configuration.
+	cp "$EXAMPLE" .ovm-release.json
+	git add .ovm-release.json
+	test_tick
+	git commit -q -m "ci: release every tag family"
+	git push -q origin main
+	# A change for each of the six families.
+	sed -i 's/server-base:v0.6.0/server-base:v0.7.0/' dockerfiles/server-base.dockerfile
+	printf 'numpy==2.1.0\n' >>requirements.txt
+	for f in base-rootfs oocana-runtime oocana-mount; do
+		printf 'RUN true\n' >>"dockerfiles/$f.dockerfile"
+	done
+	git add -A
+	test_tick
+	git commit -q -m "feat: every family"
+
+	# The plan of the next push, read from .ovm-release.json (no --config).
+	run --separate-stderr ovm plan --json
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	printf '%s\n' "$output" >plan.json
+	run decisions
+	[ "$status" -eq 0 ]
+	expect_eq "server-base" "server-base release changed 0.6.0 0.7.0 server-base@0.7.0" "${lines[0]}"
+	expect_eq "executor-layer" "executor-layer release changed 0.1.3 0.1.4 executor-layer@0.1.4 cloud-executor-layer@0.1.4" "${lines[1]}"
+	expect_eq "base-rootfs" "base-rootfs release changed 1.4.2 1.4.3 base-rootfs@1.4.3" "${lines[2]}"
+	expect_eq "oocana-runtime" "oocana-runtime release changed 0.3.0 0.3.1 oocana-runtime@0.3.1" "${lines[3]}"
+	expect_eq "oocana-mount" "oocana-mount release changed - 0.1.0 oocana-mount@0.1.0" "${lines[4]}"
+	[ "${#lines[@]}" -eq 5 ]
+	rm plan.json
+
+	# The push, then CI's run for it.
+	BEFORE=$(rrev "$R" refs/heads/main)
+	git push -q origin main
+	AFTER=$(git rev-parse HEAD)
+	: >"$R/push.log"
+	run --separate-stderr ovm run --event push --before "$BEFORE" --after "$AFTER" --branch main
+	[ "$status" -eq 0 ] || { echo "$output$stderr"; false; }
+	[[ "$stderr" != *"Sanitizer"* && "$stderr" != *"runtime error:"* ]]
+	# One bump commit (executor-layer's) on the pushed commit; the
+	# Dockerfile-triggered tracks tag the pushed commit itself.
+	bump=$(rrev "$R" refs/heads/main)
+	expect_eq "bump parent" "$AFTER" "$(git --git-dir="$R" rev-parse "$bump^")"
+	expect_eq "bump diff" "package.json" "$(git --git-dir="$R" diff --name-only "$AFTER" "$bump")"
+	expect_eq "remote tags" "base-rootfs@1.4.2 $INITIAL
+base-rootfs@1.4.3 $AFTER
+cloud-executor-layer@0.1.3 $INITIAL
+cloud-executor-layer@0.1.4 $bump
+executor-layer@0.1.3 $INITIAL
+executor-layer@0.1.4 $bump
+oocana-mount@0.1.0 $AFTER
+oocana-runtime@0.3.0 $INITIAL
+oocana-runtime@0.3.1 $AFTER
+server-base@0.6.0 $INITIAL
+server-base@0.7.0 $AFTER" "$(rtags "$R")"
+	# One ref per push, every new ref once; the bump commit's branch
+	# before the tags on it (the other tracks tag a commit already there).
+	pushes "$R" >pushes.txt
+	expect_eq "pushes" "refs/heads/main
+refs/tags/base-rootfs@1.4.3
+refs/tags/cloud-executor-layer@0.1.4
+refs/tags/executor-layer@0.1.4
+refs/tags/oocana-mount@0.1.0
+refs/tags/oocana-runtime@0.3.1
+refs/tags/server-base@0.7.0" "$(sort pushes.txt)"
+	main_at=$(grep -n -x 'refs/heads/main' pushes.txt | cut -d: -f1)
+	for t in executor-layer@0.1.4 cloud-executor-layer@0.1.4; do
+		tag_at=$(grep -n -x "refs/tags/$t" pushes.txt | cut -d: -f1)
+		[ "$main_at" -lt "$tag_at" ] || { echo "$t pushed before main"; false; }
+	done
+
+	# A rerun of the same event adds no ref.
+	rrefs "$R" >refs.1
+	: >"$R/push.log"
+	run --separate-stderr ovm run --event push --before "$BEFORE" --after "$AFTER" --branch main
+	[ "$status" -eq 0 ] || { echo "$output$stderr"; false; }
+	rrefs "$R" >refs.2
+	diff refs.1 refs.2
+	expect_eq "rerun pushes" "" "$(pushes "$R")"
+
+	# The bump commit's own push (HEAD is on it): nothing either.
+	expect_eq "HEAD" "$bump" "$(git rev-parse HEAD)"
+	run --separate-stderr ovm run --event push --before "$AFTER" --after "$bump" --branch main
+	[ "$status" -eq 0 ] || { echo "$output$stderr"; false; }
+	rrefs "$R" >refs.3
+	diff refs.1 refs.3
+	expect_eq "bump push pushes" "" "$(pushes "$R")"
 }
