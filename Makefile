@@ -1,6 +1,7 @@
 # ovm-release — plain Makefile (git, tig).
 #   make            build ./ovm-release (warnings are errors)
 #   make test       install missing packages, build with sanitizers, run every test
+#   make test-valgrind   the e2e suite under valgrind memcheck (no sanitizers)
 #   make demo       install missing packages, build, run the main job on an example repo
 #   make SANITIZE=address,undefined   one knob for sanitizers
 
@@ -75,6 +76,18 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory BUILD=build/test SANITIZE=address,undefined OPT="-O1 -g" all unit
 	@sh tests/run.sh build/test
+
+# The e2e suite once more under valgrind memcheck (slow: tens of minutes),
+# with a build without sanitizers in $(VG_BUILD); VG_BATS picks bats files.
+# tests/run-valgrind.sh, tests/valgrind-wrap.sh, tests/valgrind.supp.
+VG_BUILD ?= build/valgrind
+VG_BATS  ?= $(wildcard tests/e2e/*.bats)
+.PHONY: test-valgrind
+test-valgrind:
+	@sh ci/install-deps.sh valgrind
+	@$(MAKE) --no-print-directory BUILD=$(VG_BUILD) SANITIZE= OPT="-O1 -g" \
+	    $(VG_BUILD)/ovm-release
+	@sh tests/run-valgrind.sh $(VG_BUILD) $(VG_BATS)
 
 demo: deps all
 	@sh demo/demo.sh "$(CURDIR)/$(BIN)"

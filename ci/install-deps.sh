@@ -6,7 +6,8 @@ set -eu
 
 pkgs="build-essential pkg-config libgit2-dev libcjson-dev libcurl4-openssl-dev
 libpcre2-dev libcmocka-dev bats git ca-certificates lighttpd
-docker-registry openssl python3 procps groff-base man-db python3-yaml $*"
+docker-registry openssl python3 procps groff-base man-db python3-yaml
+openssh-server $*"
 
 missing=""
 for p in $pkgs; do

@@ -405,6 +405,9 @@ push_branch(struct applier *a, struct ovm_plan_track *t)
 		if (!st.nonff) {
 			ovm_err_set(&e, OVM_EREFUSED,
 			    "the remote rejected %s: %s", dst, st.status);
+			ovm_err_hint(&e, "nothing was pushed; let this identity "
+			    "push to '%s' (branch protection, a pre-receive "
+			    "hook), then rerun", a->p->ev.branch);
 			refuse(t, 1, &e);
 			return 0;
 		}

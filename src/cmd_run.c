@@ -35,21 +35,25 @@ config_at_after(struct ovm_config *out, struct ovm_repo *repo,
 		return ovm_config_load(out, NULL, 0, NULL, err);
 	if (rc < 0)
 		return rc;
-	if (buf == NULL)
-		return ovm_err_set(err, OVM_ECONFIG, "%s at %.12s is not a regular "
+	if (buf == NULL) {
+		ovm_err_set(err, OVM_ECONFIG, "%s at %.12s is not a regular "
 		    "file (mode %06o)", OVM_CONFIG_FILE, after, mode);
+		return ovm_err_hint(err, "commit the configuration itself, not a "
+		    "link to it, or pass --config FILE");
+	}
 	rc = ovm_config_load(out, buf, len, OVM_CONFIG_FILE, err);
 	free(buf);
 	return rc;
 }
 
+/* A bad OVM_RELEASE_TIMEOUT is reported by main (check_env). */
 static unsigned
 net_timeout(void)
 {
-	const char *s = getenv("OVM_RELEASE_TIMEOUT");
-	long v = s != NULL ? strtol(s, NULL, 10) : 0;
+	long v = 120;
 
-	return v > 0 && v < 86400 ? (unsigned)v : 120;
+	ovm_parse_count(&v, getenv("OVM_RELEASE_TIMEOUT"), 1, 86400);
+	return (unsigned)v;
 }
 
 /* Tag mode of the hook: what was made locally, and how to push it. */
@@ -231,6 +235,9 @@ cmd_run(const struct ovm_opts *o)
 	}
 	if (!o->no_fetch)
 		ovm_verify_images(&plan);	/* before anything is written */
+	/* The workflow must be able to read what is released. */
+	if (in.in_ci && !o->hook && ovm_github_files_check(&err) < 0)
+		goto fail;
 	rc = ovm_apply_precheck(&plan, repo, &err);
 	if (rc < 0)
 		goto fail;

@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -60,6 +62,9 @@ ovm_load_repo_config(struct ovm_config *out, struct ovm_repo *repo,
 	}
 	if (rc < 0) {
 		err->code = rc = OVM_ECONFIG;
+		if (err->hint[0] == '\0')
+			ovm_err_hint(err, "make %s a regular file, or pass --config "
+			    "FILE", OVM_CONFIG_FILE);
 		goto done;
 	}
 	rc = ovm_config_load(out, buf, len, OVM_CONFIG_FILE, err);
@@ -138,8 +143,14 @@ ovm_credentials(struct ovm_remote_opts *ro, char **hdr_out, char **source_out,
 	*source_out = NULL;
 	if (tok == NULL || tok[0] == '\0') {
 		rc = ovm_git_remote_url(&url, repo, ro->remote, 1, err);
-		if (rc < 0)
+		if (rc < 0) {
+			if (err->hint[0] == '\0' && (rc == OVM_EINPUT ||
+			    rc == OVM_ECONFIG || rc == OVM_ENOTFOUND))
+				ovm_err_hint(err, "name a remote of this "
+				    "repository (git remote -v) with --remote, or "
+				    "in the configuration's \"remote\"");
 			return rc;
+		}
 		rc = ovm_git_extraheader(hdr_out, source_out, repo, url, err);
 		free(url);
 		if (rc < 0)
@@ -273,6 +284,37 @@ ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
 }
 
 
+static int
+github_file_error(struct ovm_err *err, const char *var, const char *path,
+    const char *what, int errnum)
+{
+	ovm_err_set(err, OVM_EIO, "cannot %s $%s ('%s'): %s", what, var, path,
+	    strerror(errnum));
+	return ovm_err_hint(err, "point %s at a writable file (GitHub Actions "
+	    "sets it), or unset it outside Actions", var);
+}
+
+int
+ovm_github_files_check(struct ovm_err *err)
+{
+	static const char *const vars[] = { "GITHUB_OUTPUT",
+	    "GITHUB_STEP_SUMMARY" };
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *path = getenv(vars[i]);
+		int fd;
+
+		if (path == NULL || path[0] == '\0')
+			continue;
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return github_file_error(err, vars[i], path, "open", errno);
+		close(fd);
+	}
+	return 0;
+}
+
 /* $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are appended to, never replaced. */
 int
 ovm_github_files(const struct ovm_plan *p, int single_track,
@@ -286,22 +328,24 @@ ovm_github_files(const struct ovm_plan *p, int single_track,
 	if (out != NULL && out[0] != '\0') {
 		f = fopen(out, "a");
 		if (f == NULL)
-			return ovm_err_set(err, OVM_EIO, "cannot open $GITHUB_OUTPUT");
+			return github_file_error(err, "GITHUB_OUTPUT", out, "open",
+			    errno);
 		rc = ovm_plan_write_github_output(f, p, single_track, err);
 		if (fclose(f) != 0 && rc == 0)
-			rc = ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
+			rc = github_file_error(err, "GITHUB_OUTPUT", out, "write",
+			    errno);
 		if (rc < 0)
 			return rc;
 	}
 	if (sum != NULL && sum[0] != '\0') {
 		f = fopen(sum, "a");
 		if (f == NULL)
-			return ovm_err_set(err, OVM_EIO,
-			    "cannot open $GITHUB_STEP_SUMMARY");
+			return github_file_error(err, "GITHUB_STEP_SUMMARY", sum,
+			    "open", errno);
 		rc = ovm_plan_write_step_summary(f, p);
 		if (fclose(f) != 0 || rc < 0)
-			return ovm_err_set(err, OVM_EIO,
-			    "cannot write $GITHUB_STEP_SUMMARY");
+			return github_file_error(err, "GITHUB_STEP_SUMMARY", sum,
+			    "write", errno != 0 ? errno : EIO);
 	}
 	return 0;
 }

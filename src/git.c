@@ -1886,6 +1886,22 @@ remote_fail(struct ovm_err *err, const struct cb_state *cs, const char *what,
 	return git_fail(err, OVM_EENV, "%s '%s'", what, remote);
 }
 
+/* The remote called name: 0, or OVM_EINPUT naming it once. */
+static int
+remote_lookup(git_remote **out, struct ovm_repo *r, const char *name,
+    struct ovm_err *err)
+{
+	int rc = git_remote_lookup(out, r->repo, name);
+
+	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+		git_error_clear();
+		return ovm_err_set(err, OVM_EINPUT, "no remote '%s'", name);
+	}
+	if (rc < 0)
+		return git_fail(err, OVM_EINPUT, "cannot read remote '%s'", name);
+	return 0;
+}
+
 int
 ovm_git_remote_url(char **out, struct ovm_repo *r, const char *remote,
     int push, struct ovm_err *err)
@@ -1894,8 +1910,8 @@ ovm_git_remote_url(char **out, struct ovm_repo *r, const char *remote,
 	const char *url;
 
 	*out = NULL;
-	if (git_remote_lookup(&rem, r->repo, remote) < 0)
-		return git_fail(err, OVM_EINPUT, "no remote '%s'", remote);
+	if (remote_lookup(&rem, r, remote, err) < 0)
+		return OVM_EINPUT;
 	url = push && git_remote_pushurl(rem) != NULL ? git_remote_pushurl(rem) :
 	    git_remote_url(rem);
 	*out = strdup(url != NULL ? url : "");
@@ -1960,8 +1976,8 @@ ovm_git_ls_remote(struct ovm_tagv *tags_out, struct ovm_oid *tip_out,
 
 	tip_out->hex[0] = '\0';
 	snprintf(want, sizeof(want), "refs/heads/%s", branch != NULL ? branch : "");
-	if (git_remote_lookup(&rem, r->repo, ro->remote) < 0)
-		return git_fail(err, OVM_EINPUT, "no remote '%s'", ro->remote);
+	if (remote_lookup(&rem, r, ro->remote, err) < 0)
+		return OVM_EINPUT;
 	if (git_remote_url(rem) != NULL) {
 		rc = ls_local(tags_out, tip_out, git_remote_url(rem), want, err);
 		if (rc <= 0)
@@ -2035,8 +2051,8 @@ ovm_git_fetch(struct ovm_repo *r, const struct ovm_remote_opts *ro,
 	char *hdr[1];
 	int rc = 0;
 
-	if (git_remote_lookup(&rem, r->repo, ro->remote) < 0)
-		return git_fail(err, OVM_EINPUT, "no remote '%s'", ro->remote);
+	if (remote_lookup(&rem, r, ro->remote, err) < 0)
+		return OVM_EINPUT;
 	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
 	set_callbacks(&fo.callbacks, &cs);
 	set_headers(&fo.custom_headers, ro, hdr);
@@ -2066,9 +2082,9 @@ ovm_git_push_ref(struct ovm_push_status *st, struct ovm_repo *r,
 		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
 	specs.strings = &spec;
 	specs.count = 1;
-	if (git_remote_lookup(&rem, r->repo, ro->remote) < 0) {
+	if (remote_lookup(&rem, r, ro->remote, err) < 0) {
 		free(spec);
-		return git_fail(err, OVM_EINPUT, "no remote '%s'", ro->remote);
+		return OVM_EINPUT;
 	}
 	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
 	set_callbacks(&po.callbacks, &cs);

@@ -160,19 +160,24 @@ ovm_http_header(const struct ovm_http_resp *r, const char *name)
 }
 
 /* Retry-After: seconds, or an HTTP date; capped so a test or CI never hangs. */
-static long
-retry_after_ms(const struct ovm_http_resp *r, long fallback)
+long
+ovm_http_retry_after_ms(const char *v, long fallback)
 {
-	const char *v = ovm_http_header(r, "retry-after");
 	long ms = fallback;
 
 	if (v != NULL && isdigit((unsigned char)*v)) {
-		ms = strtol(v, NULL, 10) * 1000;
-	} else if (v != NULL) {
+		long s = strtol(v, NULL, 10);
+
+		/* Capped before the product: a huge value must not overflow. */
+		ms = s > 60 ? 60000 : s * 1000;
+	} else if (v != NULL && cu.getdate != NULL) {
 		time_t when = cu.getdate(v, NULL);
 
-		if (when > 0)
-			ms = (long)(when - time(NULL)) * 1000;
+		if (when > 0) {
+			time_t s = when - time(NULL);
+
+			ms = s > 60 ? 60000 : (long)s * 1000;
+		}
 	}
 	if (ms < 0)
 		ms = 0;
@@ -192,18 +197,19 @@ sleep_ms(long ms)
 static long
 default_timeout_ms(void)
 {
-	const char *s = getenv("OVM_RELEASE_TIMEOUT");
-	long v = s != NULL ? strtol(s, NULL, 10) : 0;
+	long v = 30;
 
-	return v > 0 && v < 86400 ? v * 1000 : 30000L;
+	ovm_parse_count(&v, getenv("OVM_RELEASE_TIMEOUT"), 1, 86400);
+	return v * 1000;
 }
 
 static long
 base_backoff_ms(void)
 {
-	const char *s = getenv("OVM_RELEASE_HTTP_BACKOFF_MS");
+	long v = 500;
 
-	return s != NULL ? strtol(s, NULL, 10) : 500;
+	ovm_parse_count(&v, getenv("OVM_RELEASE_HTTP_BACKOFF_MS"), 0, 60000);
+	return v;
 }
 
 int
@@ -286,7 +292,8 @@ ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
 		}
 		cu.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
 		if ((out->status == 429 || out->status >= 500) && retries-- > 0) {
-			sleep_ms(retry_after_ms(out, backoff));
+			sleep_ms(ovm_http_retry_after_ms(ovm_http_header(out,
+			    "retry-after"), backoff));
 			backoff *= 2;
 			continue;
 		}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ovm/lock.h"
+#include "ovm/util.h"
 
 static int
 pid_alive(pid_t pid)
@@ -140,9 +141,9 @@ ovm_cpu_limit(unsigned seconds, const struct ovm_lock *l, const char *message,
 	const char *env = getenv("OVM_RELEASE_CPU_LIMIT");
 	struct sigaction sa;
 	struct rlimit rl;
-	long v = env != NULL ? strtol(env, NULL, 10) : 0;
+	long v = 0;
 
-	if (v > 0)
+	if (ovm_parse_count(&v, env, 1, 86400) == 0)
 		seconds = (unsigned)v;
 	cpu_lock = l;
 	cpu_exit = exit_code;

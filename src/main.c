@@ -174,6 +174,37 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * The numeric environment variables, checked once here: their readers
+ * (cmd_run.c, http.c, lock.c) fall back to their defaults silently.
+ */
+static const struct {
+	const char *name;
+	long min, max;
+} num_env[] = {
+	{ "OVM_RELEASE_CPU_LIMIT", 1, 86400 },
+	{ "OVM_RELEASE_HTTP_BACKOFF_MS", 0, 60000 },
+	{ "OVM_RELEASE_TIMEOUT", 1, 86400 },
+};
+
+static void
+check_env(void)
+{
+	size_t i;
+	long v;
+
+	for (i = 0; i < sizeof(num_env) / sizeof(num_env[0]); i++) {
+		const char *s = getenv(num_env[i].name);
+
+		/* Empty is unset (an Actions `env:` of an unset variable). */
+		if (s != NULL && s[0] != '\0' && ovm_parse_count(&v, s,
+		    num_env[i].min, num_env[i].max) < 0)
+			ovm_cli_warn("%s='%s' is not a whole number from %ld to "
+			    "%ld: the default is used", num_env[i].name, s,
+			    num_env[i].min, num_env[i].max);
+	}
+}
+
 /* Closes stdout and reports a failed write, like jq: not success. */
 static int
 finish(int status)
@@ -294,6 +325,8 @@ main(int argc, char **argv)
 		ovm_strv_free(&o.tracks);
 		return 2;
 	}
+	if (cmd->fn != cmd_hook)	/* the hook says one line at most */
+		check_env();
 	status = cmd->fn(&o);
 	ovm_strv_free(&o.tracks);
 	return finish(status);

@@ -104,7 +104,7 @@ plan_files(struct builder *b, struct tctx *tc, const char *version)
 			continue;
 		if (rc == OVM_ENOTFOUND) {
 			ovm_err_set_at(&e, OVM_EINPUT, vf->path, 0,
-			    "%s not found at %s", vf->path, b->after);
+			    "not found at %s", b->after);
 			ovm_err_hint(&e, "commit it, or mark it \"optional\" in "
 			    "version_files");
 			return track_error(tc, &e);

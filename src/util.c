@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,5 +202,24 @@ ovm_read_file(char **out, size_t *len_out, const char *path,
 	if (len_out != NULL)
 		*len_out = b.len;
 	*out = ovm_buf_detach(&b);
+	return 0;
+}
+
+int
+ovm_parse_count(long *out, const char *s, long min, long max)
+{
+	long v = 0;
+
+	if (s == NULL || *s == '\0')
+		return OVM_EINPUT;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return OVM_EINPUT;
+		/* Saturate instead of overflowing: too big is too big. */
+		v = v > (LONG_MAX - 9) / 10 ? LONG_MAX : v * 10 + (*s - '0');
+	}
+	if (v < min || v > max)
+		return OVM_EINPUT;
+	*out = v;
 	return 0;
 }

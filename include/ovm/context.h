@@ -64,6 +64,15 @@ int ovm_fetch_before(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
 void ovm_warn_local_only(struct ovm_plan *p, struct ovm_repo *repo,
     const struct ovm_tagv *remote);
 
+/*
+ * $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY, when set, can be appended to
+ * (each is opened for appending, created when missing, and closed): run
+ * checks this before anything is written or pushed, so that a release is
+ * never made whose outputs the workflow then cannot read.  OVM_EIO naming
+ * the variable, its path and why.
+ */
+int ovm_github_files_check(struct ovm_err *err);
+
 /* Appends to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY when they are set. */
 int ovm_github_files(const struct ovm_plan *p, int single_track,
     struct ovm_err *err);

@@ -44,6 +44,13 @@ int ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
     struct ovm_err *err);
 void ovm_http_resp_free(struct ovm_http_resp *r);
 
+/*
+ * The wait before a retry, in ms, from a Retry-After value (seconds, or
+ * an HTTP date once libcurl is loaded); fallback when there is none or it
+ * cannot be read; from 0 to 60000, whatever the value.
+ */
+long ovm_http_retry_after_ms(const char *value, long fallback);
+
 /* The value of a response header (case-insensitive name), borrowed. */
 const char *ovm_http_header(const struct ovm_http_resp *r, const char *name);
 

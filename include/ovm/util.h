@@ -38,6 +38,13 @@ int ovm_strv_pushf(struct ovm_strv *sv, const char *fmt, ...)
 int ovm_strv_contains(const struct ovm_strv *sv, const char *s);
 void ovm_strv_free(struct ovm_strv *sv);
 
+/*
+ * A whole number from an environment value (OVM_RELEASE_TIMEOUT ...):
+ * decimal digits only, from min to max.  Returns 0 and sets *out, or
+ * OVM_EINPUT with *out untouched ("", "10s", "-1", "0x10", " 5", too big).
+ */
+int ovm_parse_count(long *out, const char *s, long min, long max);
+
 /* Reads a whole regular file.  Allocates *out (NUL-terminated). */
 int ovm_read_file(char **out, size_t *len_out, const char *path,
     struct ovm_err *err);
