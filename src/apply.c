@@ -183,6 +183,77 @@ advance_checkout(struct ovm_repo *repo, const struct ovm_plan *p,
 	return rc;
 }
 
+/*
+ * A rerun completing a release on a bump commit already on the remote
+ * (rule B1, after a run killed once the branch was pushed) moves the
+ * checkout as that run would have: only when HEAD is still after, the
+ * bump commit's parent is after and each version file is as at after
+ * (nothing of the user's is overwritten).  0 moved or nothing to do,
+ * 1 not moved (why in err), <0 error.
+ */
+static int
+follow_bump(struct ovm_repo *repo, const struct ovm_plan *p,
+    const struct ovm_plan_track *t, struct ovm_err *err)
+{
+	const char *wd = ovm_git_workdir(repo);
+	struct ovm_oid head, parents[2];
+	char *headref = NULL;
+	size_t np = 0, j;
+	int rc;
+
+	if (wd == NULL || ovm_git_ref_commit(&head, repo, "HEAD", NULL) < 0 ||
+	    strcmp(head.hex, p->ev.after) != 0)
+		return 0;
+	rc = ovm_git_commit_info(NULL, parents, &np, repo, t->commit_id.hex,
+	    err);
+	if (rc < 0)
+		return rc;
+	if (np != 1 || strcmp(parents[0].hex, p->ev.after) != 0)
+		return 0;
+	for (j = 0; j < t->cfg->n_version_files; j++) {
+		const char *path = t->cfg->version_files[j].path;
+
+		rc = ovm_git_path_dirty(repo, p->ev.after, path, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			ovm_err_set(err, OVM_EINPUT, "%s has local changes", path);
+			return 1;
+		}
+	}
+	for (j = 0; j < t->cfg->n_version_files; j++) {
+		const char *path = t->cfg->version_files[j].path;
+		char *buf = NULL, *full = NULL;
+		size_t len = 0;
+		unsigned mode = 0;
+
+		rc = ovm_git_blob_at(&buf, &len, &mode, repo, t->commit_id.hex,
+		    path, err);
+		if (rc == OVM_ENOTFOUND)
+			continue;
+		if (rc < 0)
+			return rc;
+		if (asprintf(&full, "%s%s", wd, path) < 0) {
+			free(buf);
+			return nomem(err);
+		}
+		rc = ovm_write_atomic(full, buf, len, err);
+		free(full);
+		free(buf);
+		if (rc == 0)
+			rc = ovm_git_index_add(repo, path, err);
+		if (rc < 0)
+			return rc;
+	}
+	rc = ovm_git_head_ref(&headref, repo, err);
+	if (rc < 0)
+		return rc;
+	rc = ovm_git_ref_cas(repo, headref, t->commit_id.hex, p->ev.after,
+	    "ovm-release: bump commit", err);
+	free(headref);
+	return rc;
+}
+
 /* ---- remote ------------------------------------------------------------ */
 
 struct applier {
@@ -423,6 +494,55 @@ push_branch(struct applier *a, struct ovm_plan_track *t)
 	return 0;
 }
 
+/*
+ * The temporary refs a run pushes from (refs/ovm-release/<track>,
+ * refs/ovm-release/tags/<tag>): a killed run leaves them; this run's
+ * lock is held, so they are nobody's.
+ */
+static int
+drop_temp_refs(struct applier *a, const struct ovm_plan_track *t)
+{
+	char ref[1024];
+	size_t j;
+
+	if (t->decision != OVM_DEC_RELEASE)
+		return 0;
+	snprintf(ref, sizeof(ref), "refs/ovm-release/%s", t->cfg->name);
+	ovm_git_ref_delete(a->repo, ref);
+	for (j = 0; j < t->n_tags; j++) {
+		snprintf(ref, sizeof(ref), "refs/ovm-release/tags/%s",
+		    t->tags[j].name);
+		ovm_git_ref_delete(a->repo, ref);
+	}
+	return 0;
+}
+
+/*
+ * A tag the remote holds for this release and the checkout lacks (a run
+ * killed between its tag pushes) is made locally, as the run that
+ * pushed it would have.  A local tag elsewhere is left as it is.
+ */
+static int
+local_tag(struct applier *a, struct ovm_plan_track *t, const char *name,
+    const char *target)
+{
+	struct ovm_oid cur;
+	struct ovm_err e = OVM_ERR_INIT;
+	char ref[1024];
+
+	if (target == NULL || target[0] == '\0')
+		return 0;
+	snprintf(ref, sizeof(ref), "refs/tags/%s", name);
+	if (ovm_git_ref_commit(&cur, a->repo, ref, NULL) == 0 ||
+	    !ovm_git_has_commit(a->repo, target))
+		return 0;
+	if (ovm_git_ref_cas(a->repo, ref, target, NULL, "ovm-release: tag",
+	    &e) < 0 && ovm_strv_pushf(&t->warnings, "the local tag %s was not "
+	    "made: %s", name, e.msg) < 0)
+		return nomem(a->err);
+	return 0;
+}
+
 /* One tag, one push.  1 pushed (or already there), 0 refused, <0 error. */
 static int
 push_tag(struct applier *a, struct ovm_plan_track *t, struct ovm_plan_tag *tg,
@@ -510,6 +630,9 @@ apply_track(struct applier *a, struct ovm_plan_track *t)
 		t->result = OVM_RES_REFUSED;
 		return 0;
 	}
+	rc = drop_temp_refs(a, t);
+	if (rc < 0)
+		return rc;
 	if (t->commit_message != NULL && t->commit_id.hex[0] == '\0') {
 		rc = push_branch(a, t);
 		if (rc < 0 || t->exit_code != 0)
@@ -533,14 +656,26 @@ apply_track(struct applier *a, struct ovm_plan_track *t)
 		    a->p->ev.after, t->commit_id.hex) < 0) {
 			return nomem(a->err);
 		}
+	} else if (t->commit_id.hex[0] != '\0' && t->n_files == 0) {
+		/* Completing a bump commit made by an earlier run. */
+		rc = follow_bump(a->repo, a->p, t, &e);
+		if (rc != 0 && ovm_strv_pushf(&t->warnings, "the checkout was "
+		    "not moved to the bump commit %.12s: %s", t->commit_id.hex,
+		    e.msg) < 0)
+			return nomem(a->err);
+		ovm_err_clear(&e);
 	}
 	for (j = 0; j < t->n_tags; j++) {
 		struct ovm_plan_tag *tg = &t->tags[j];
 		const char *target = tg->on_bump || tg->target.hex[0] == '\0' ?
 		    t->commit_id.hex : tg->target.hex;
 
-		if (tg->state == OVM_TAG_EXISTS)
+		if (tg->state == OVM_TAG_EXISTS) {
+			rc = local_tag(a, t, tg->name, target);
+			if (rc < 0)
+				return rc;
 			continue;
+		}
 		if (!a->ao->no_push && !(tg->on_bump && pushed)) {
 			rc = on_remote_branch(a, target);
 			if (rc < 0)

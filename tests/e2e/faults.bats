@@ -2,7 +2,7 @@
 # ovm-release run when the world misbehaves (SPEC 4.1, 4.4, 4.5, 6): two
 # runs at once, a linked worktree, a working tree that cannot be written,
 # a full disk, a corrupt object, a missing before, a remote that hangs and
-# a run killed in the middle of a push.  Every test uses a real remote (git
+# a run killed (SIGKILL) in the middle of a push and at each step of run.  Every test uses a real remote (git
 # daemon on 127.0.0.1, whose hooks run) and checks what the REMOTE holds;
 # after a fault, a rerun without the obstacle must end fully released with
 # one bump commit and no lock or temp file left.
@@ -367,4 +367,200 @@ PY
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *stale* ]]
 	expect_fully_released
+}
+
+# ---- SIGKILL at each step of run -------------------------------------------
+#
+# run's order (src/apply.c): the bump commit (objects only) and the temp ref
+# refs/ovm-release/<track>; the branch push; the working tree write, index
+# and HEAD compare-and-swap; then one push per tag, each from a temp ref
+# refs/ovm-release/tags/<tag>.  An update hook in the remote kills the run
+# (SIGKILL) while it waits for the server's answer to the push of one ref,
+# then accepts the ref (exit 0: the ref lands, its pusher never hears it)
+# or rejects it (exit 1: the run dies just before that ref's push).
+
+# bg_run_pid ARGS: ovm-release ARGS in the background, its pid (written
+# before exec, so a hook can read it at any time) in $TEST_DIR/run.pid and
+# KILL_PID, its output in $TEST_DIR/killed.out/.err.
+bg_run_pid() {
+	rm -f "$TEST_DIR/run.pid"
+	bash -c 'echo $$ >"$0.new" && mv "$0.new" "$0" && exec "$@"' \
+		"$TEST_DIR/run.pid" "$OVM_RELEASE" "$@" \
+		>"$TEST_DIR/killed.out" 2>"$TEST_DIR/killed.err" 3>&- &
+	KILL_PID=$!
+}
+
+# kill_at REF EXIT: the remote's update hook, on REF, SIGKILLs the run in
+# $TEST_DIR/run.pid, waits until it is dead (a zombie: the test reaps it)
+# and exits EXIT; every other ref is accepted.  Once only.  The pid of the
+# receive-pack that ran it goes to $TEST_DIR/receive.pid.
+kill_at() {
+	cat >"$R/hooks/update" <<EOF
+#!/bin/sh
+[ "\$1" = "$1" ] || exit 0
+[ ! -e "$TEST_DIR/killed" ] || exit 0
+# Not a byte to the dead client (receive-pack would die of SIGPIPE).
+exec >/dev/null 2>&1
+pid=\$(cat "$TEST_DIR/run.pid")
+echo "\$1 $2" >"$TEST_DIR/killed"
+echo "\$PPID" >"$TEST_DIR/receive.pid"
+kill -9 "\$pid"
+n=0
+while [ -r "/proc/\$pid/stat" ] && [ "\$n" -lt 200 ] &&
+	[ "\$(cut -d' ' -f3 "/proc/\$pid/stat")" != Z ]; do
+	sleep 0.05
+	n=\$((n + 1))
+done
+exit $2
+EOF
+	chmod +x "$R/hooks/update"
+}
+
+# wait_gone PID: until process PID has ended (or is a zombie; 20 s at most).
+wait_gone() {
+	local i=0
+	while [ -r "/proc/$1/stat" ] &&
+		[ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]; do
+		i=$((i + 1))
+		[ "$i" -lt 200 ] || { echo "process $1 still runs" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# killed_run REF EXIT: a run killed by kill_at REF EXIT; waits for it and
+# checks that it died of SIGKILL at REF, with its lock (dead pid) left;
+# the push log is emptied for the rerun.
+killed_run() {
+	local lock rc=0
+	commit_file requirements.txt "requests==2.32.0" "feat: requests 2.32"
+	ci_push
+	kill_at "$1" "$2"
+	bg_run_pid run $(ev)
+	wait "$KILL_PID" || rc=$?
+	echo "# killed run: exit $rc: $(cat "$TEST_DIR/killed.err")" >&2
+	# The server goes on after its client died (it updates the ref after
+	# the hook): look at the remote only once that receive-pack is gone.
+	wait_gone "$(cat "$TEST_DIR/receive.pid")"
+	expect_eq "killed at" "$1 $2" "$(cat "$TEST_DIR/killed" 2>/dev/null)"
+	expect_eq "exit of the killed run" 137 "$rc"
+	rm -f "$R/hooks/update"
+	lock=$(git rev-parse --git-common-dir)/ovm-release.lock
+	expect_eq "lock of the dead run" "$(cat "$TEST_DIR/run.pid")" \
+		"$(cat "$lock")"
+	: >"$R/push.log"
+}
+
+# ltemp_refs: the temp refs (refs/ovm-release/*) of the checkout.
+ltemp_refs() {
+	git for-each-ref --format='%(refname)' refs/ovm-release/
+}
+
+# tags_014 [--git-dir=BARE] [ARGS]: for-each-ref ARGS and the executor
+# tags of 0.1.4 (of the checkout, or BARE).
+tags_014() {
+	local gd=()
+	case "${1:-}" in --git-dir=*) gd=("$1"); shift ;; esac
+	git "${gd[@]}" for-each-ref "$@" refs/tags/executor-layer@0.1.4 \
+		refs/tags/cloud-executor-layer@0.1.4
+}
+
+# rerun_released PUSHES: a plain rerun pushes PUSHES (one ref per push, a
+# line each) and ends with the remote and the checkout fully released, no
+# lock, temp file, temp ref or git lock file left; a third run pushes
+# nothing.
+rerun_released() {
+	run_ovm run $(ev)
+	no_sanitizer
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *stale* ]]
+	expect_fully_released
+	expect_eq "pushes of the rerun" "$1" "$(pushes "$R")"
+	local bump common
+	bump=$(rrev "$R" refs/heads/main)
+	common=$(git rev-parse --git-common-dir)
+	expect_eq "remote refs" "$bump refs/heads/main
+$bump refs/tags/cloud-executor-layer@0.1.4
+$bump refs/tags/executor-layer@0.1.4" \
+		"$(tags_014 --git-dir="$R" refs/heads \
+			--format='%(objectname) %(refname)')"
+	expect_eq "package.json in the checkout" "$(pkg_version 0.1.4)" \
+		"$(cat package.json)"
+	expect_eq "HEAD" "$bump" "$(git rev-parse HEAD)"
+	expect_eq "status" "" "$(git status --porcelain)"
+	expect_eq "local tags" "$bump $bump" \
+		"$(rev executor-layer@0.1.4) $(rev cloud-executor-layer@0.1.4)"
+	expect_eq "temp refs" "" "$(ltemp_refs)"
+	expect_eq "git lock files" "" "$(find "$common" -name '*.lock')"
+	expect_eq "temp files in the git dir" "" \
+		"$(find "$common" -name '*.ovm-release-*')"
+	# And a third run finds nothing to do.
+	: >"$R/push.log"
+	run_ovm run --json $(ev)
+	[ "$status" -eq 0 ]
+	[ "$(jrun executor-layer reason)" = already-released ]
+	expect_eq "pushes of the third run" "" "$(pushes "$R")"
+	expect_eq "bump commits" 1 "$(bump_count "$R")"
+}
+
+@test "SIGKILL after the bump commit, before the branch push: the rerun releases once" {
+	killed_run refs/heads/main 1
+	# Died with the bump commit made and its temp ref set, nothing pushed.
+	expect_eq "remote main" "$AFTER" "$(rrev "$R" refs/heads/main)"
+	expect_eq "remote tags" "" "$(tags_014 --git-dir="$R")"
+	expect_eq "temp ref" refs/ovm-release/executor-layer "$(ltemp_refs)"
+	expect_eq "temp ref's parent" "$AFTER" \
+		"$(git rev-parse refs/ovm-release/executor-layer^)"
+	expect_eq "HEAD" "$AFTER" "$(git rev-parse HEAD)"
+	rerun_released "refs/heads/main
+refs/tags/executor-layer@0.1.4
+refs/tags/cloud-executor-layer@0.1.4"
+}
+
+@test "SIGKILL after the branch push, before the working tree write: the rerun completes with one bump commit" {
+	killed_run refs/heads/main 0
+	# The branch holds the bump commit; the checkout and the tags do not.
+	bump=$(rrev "$R" refs/heads/main)
+	expect_eq "bump parent" "$AFTER" "$(git --git-dir="$R" rev-parse "$bump^")"
+	expect_eq "remote tags" "" "$(tags_014 --git-dir="$R")"
+	expect_eq "HEAD" "$AFTER" "$(git rev-parse HEAD)"
+	expect_eq "package.json" "$(pkg_version 0.1.3)" "$(cat package.json)"
+	rerun_released "refs/tags/executor-layer@0.1.4
+refs/tags/cloud-executor-layer@0.1.4"
+}
+
+@test "SIGKILL after the working tree write, before the first tag push: the rerun pushes both tags" {
+	killed_run refs/tags/executor-layer@0.1.4 1
+	# The branch and the checkout hold the bump commit; no tag anywhere.
+	bump=$(rrev "$R" refs/heads/main)
+	expect_eq "bump parent" "$AFTER" "$(git --git-dir="$R" rev-parse "$bump^")"
+	expect_eq "HEAD" "$bump" "$(git rev-parse HEAD)"
+	expect_eq "package.json" "$(pkg_version 0.1.4)" "$(cat package.json)"
+	expect_eq "remote tags" "" "$(tags_014 --git-dir="$R")"
+	expect_eq "local tags" "" "$(tags_014)"
+	expect_eq "temp ref" refs/ovm-release/tags/executor-layer@0.1.4 \
+		"$(ltemp_refs)"
+	rerun_released "refs/tags/executor-layer@0.1.4
+refs/tags/cloud-executor-layer@0.1.4"
+}
+
+@test "SIGKILL between the two tags (executor-layer pushed, cloud-executor-layer not): the rerun pushes the missing tag" {
+	killed_run refs/tags/executor-layer@0.1.4 0
+	bump=$(rrev "$R" refs/heads/main)
+	expect_eq "bump parent" "$AFTER" "$(git --git-dir="$R" rev-parse "$bump^")"
+	expect_eq "HEAD" "$bump" "$(git rev-parse HEAD)"
+	expect_eq "remote tags" "$bump refs/tags/executor-layer@0.1.4" \
+		"$(tags_014 --git-dir="$R" --format='%(objectname) %(refname)')"
+	rerun_released refs/tags/cloud-executor-layer@0.1.4
+}
+
+@test "SIGKILL during the second tag push (rejected): the rerun pushes it" {
+	killed_run refs/tags/cloud-executor-layer@0.1.4 1
+	bump=$(rrev "$R" refs/heads/main)
+	expect_eq "remote tags" "$bump refs/tags/executor-layer@0.1.4" \
+		"$(tags_014 --git-dir="$R" --format='%(objectname) %(refname)')"
+	expect_eq "local tags" "$bump refs/tags/executor-layer@0.1.4" \
+		"$(tags_014 --format='%(objectname) %(refname)')"
+	expect_eq "temp ref" refs/ovm-release/tags/cloud-executor-layer@0.1.4 \
+		"$(ltemp_refs)"
+	rerun_released refs/tags/cloud-executor-layer@0.1.4
 }
