@@ -497,6 +497,13 @@ def write_results(path, args, limits, scen, results, mach, elapsed, bin_path, pr
 	else:
 		L.append("Not evaluated: only part of the sizes or commands ran.")
 	L.append("")
+	# What the figures do not say (why a target is missed, what would
+	# reach it): bench/NOTES.md, kept by hand, carried into every run.
+	notes = os.path.join(HERE, "NOTES.md")
+	if os.path.exists(notes):
+		with open(notes) as f:
+			L.append(f.read().rstrip("\n"))
+		L.append("")
 	L.append("## Answers")
 	L.append("")
 	L.append("What both sides answered at size %s (the warm-up pair):" % scen[0][0])
