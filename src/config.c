@@ -93,10 +93,11 @@ int
 cfg_get_string(char **out, const struct loc *l, const cJSON *v, const char *ptr,
     const char *key, int nullable)
 {
-	if (nullable && cJSON_IsNull(v)) {
-		*out = NULL;
+	/* A repeated key (valid JSON): the last one counts, none leaks. */
+	free(*out);
+	*out = NULL;
+	if (nullable && cJSON_IsNull(v))
 		return 0;
-	}
 	if (!cJSON_IsString(v))
 		return cfg_bad(l, ptr, key, "must be a string%s",
 		    nullable ? " or null" : "");
@@ -309,6 +310,44 @@ apply(struct ovm_config *cfg, const struct loc *l, const cJSON *obj)
 	return 0;
 }
 
+/*
+ * A key twice in one object is valid JSON, and cJSON keeps both: one
+ * would count and the other be ignored without a word.  In a release
+ * configuration that is a mistake to point at (file:line), not a guess.
+ */
+static int
+no_repeated_keys(const struct loc *l, const cJSON *v, const char *ptr,
+    const char *key)
+{
+	const cJSON *c, *d;
+	char cptr[512], ckey[512];
+	int i = 0, rc;
+
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return 0;
+	for (c = v->child; c != NULL; c = c->next, i++) {
+		if (cJSON_IsObject(v)) {
+			for (d = v->child; d != c; d = d->next)
+				if (strcmp(d->string, c->string) == 0)
+					break;
+			cfg_keyf(cptr, sizeof(cptr), "%s/%s", ptr, c->string);
+			cfg_keyf(ckey, sizeof(ckey), "%s%s%s", key,
+			    key[0] != '\0' ? "." : "", c->string);
+			if (d != c)
+				return cfg_bad(l, cptr, ckey, "appears twice in "
+				    "the same object (here and again below), "
+				    "and only one would count: keep one");
+		} else {
+			cfg_keyf(cptr, sizeof(cptr), "%s/%d", ptr, i);
+			cfg_keyf(ckey, sizeof(ckey), "%s[%d]", key, i);
+		}
+		rc = no_repeated_keys(l, c, cptr, ckey);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int
 ovm_config_load(struct ovm_config *out, const char *buf, size_t len,
     const char *path, struct ovm_err *err)
@@ -335,7 +374,9 @@ ovm_config_load(struct ovm_config *out, const char *buf, size_t len,
 		l.buf = buf;
 		l.len = len;
 		l.path = path;
-		rc = apply(out, &l, user);
+		rc = no_repeated_keys(&l, user, "", "");
+		if (rc == 0)
+			rc = apply(out, &l, user);
 		if (rc < 0)
 			goto done;
 		out->source = strdup(path);

@@ -22,8 +22,15 @@ parse_version_files(struct ovm_track *t, const struct loc *l, const cJSON *v,
 {
 	const cJSON *e, *m;
 	char eptr[256], ekey[256], mptr[300], mkey[300];
+	size_t k;
 	int i = 0;
 
+	/* A repeated key: the last array replaces the first. */
+	for (k = 0; k < t->n_version_files; k++)
+		free(t->version_files[k].path);
+	free(t->version_files);
+	t->version_files = NULL;
+	t->n_version_files = 0;
 	if (!cJSON_IsArray(v))
 		return cfg_bad(l, ptr, key, "must be an array of objects");
 	t->version_files = calloc((size_t)cJSON_GetArraySize(v) + 1,

@@ -1934,11 +1934,12 @@ static int
 ls_local(struct ovm_tagv *tags_out, struct ovm_oid *tip_out, const char *url,
     const char *want, struct ovm_err *err)
 {
-	struct ovm_repo rr = { NULL };
+	struct ovm_repo rr;
 	const char *path = url, *all = "";
 	size_t i;
 	int rc;
 
+	memset(&rr, 0, sizeof(rr));
 	if (strncmp(url, "file://", 7) == 0)
 		path = url + 7;
 	else if (strstr(url, "://") != NULL ||

@@ -1,16 +1,16 @@
 /*
- * Printing the plan: the human form, --json, $GITHUB_OUTPUT, the step
- * summary and GitHub annotations.  Only formatting: no decisions here.
+ * Printing the plan: the human form, --json, the step summary and GitHub
+ * annotations ($GITHUB_OUTPUT is plan_ghout.c).  Only formatting: no
+ * decisions here.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cJSON.h>
 
 #include "ovm/plan.h"
+#include "ovm/plan_int.h"
 #include "ovm/util.h"
 
 const char *
@@ -31,17 +31,16 @@ ovm_tag_state_name(enum ovm_tag_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "";
 }
 
-/* The decision as shown: a track that failed on its input is refused. */
-static const char *
-decision_text(const struct ovm_plan_track *t)
+const char *
+ovm_plan_decision_text(const struct ovm_plan_track *t)
 {
 	if (t->exit_code != 0 && t->decision != OVM_DEC_REFUSE)
 		return "refuse";
 	return ovm_decision_name(t->decision);
 }
 
-static const char *
-reason_text(const struct ovm_plan_track *t)
+const char *
+ovm_plan_reason_text(const struct ovm_plan_track *t)
 {
 	if (t->exit_code != 0 && t->reason == OVM_R_NONE)
 		return "error";
@@ -131,7 +130,7 @@ ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color, int utf8)
 		    t->exit_code != 0 || t->decision == OVM_DEC_REFUSE ? red : "";
 
 		fprintf(f, "\n%s%s%s: %s%s%s", bold, t->cfg->name, off, dc,
-		    decision_text(t), off);
+		    ovm_plan_decision_text(t), off);
 		if (t->reason != OVM_R_NONE)
 			fprintf(f, " (%s: %s)", ovm_reason_name(t->reason),
 			    ovm_reason_words(t->reason));
@@ -241,8 +240,8 @@ track_json(const struct ovm_plan_track *t, int run)
 	size_t j;
 
 	cJSON_AddStringToObject(o, "name", t->cfg->name);
-	cJSON_AddStringToObject(o, "decision", decision_text(t));
-	cJSON_AddStringToObject(o, "reason", reason_text(t));
+	cJSON_AddStringToObject(o, "decision", ovm_plan_decision_text(t));
+	cJSON_AddStringToObject(o, "reason", ovm_plan_reason_text(t));
 	if (run)
 		cJSON_AddStringToObject(o, "result", ovm_result_name(t->result));
 	else
@@ -338,105 +337,6 @@ ovm_plan_print_json(FILE *f, const struct ovm_plan *p, int run)
 	return ferror(f) ? OVM_EIO : 0;
 }
 
-/* ---- $GITHUB_OUTPUT ------------------------------------------------------ */
-
-static int
-random_delim(char *buf, size_t size)
-{
-	unsigned char raw[16];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	size_t i;
-
-	if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw)) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	snprintf(buf, size, "ovm_delim_");
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(buf + strlen(buf), size - strlen(buf), "%02x", raw[i]);
-	return 0;
-}
-
-/* key<<DELIM / value / DELIM, with a delimiter absent from the value. */
-static int
-write_key(FILE *f, const char *prefix, const char *key, const char *value)
-{
-	char delim[64];
-	int tries = 0;
-
-	do {
-		if (random_delim(delim, sizeof(delim)) < 0 || ++tries > 8)
-			return OVM_EIO;
-	} while (strstr(value, delim) != NULL);
-	fprintf(f, "%s%s<<%s\n%s\n%s\n", prefix, key, delim, value, delim);
-	return ferror(f) ? OVM_EIO : 0;
-}
-
-static int
-write_track_keys(FILE *f, const struct ovm_plan_track *t, const char *prefix)
-{
-	struct ovm_buf tags = OVM_BUF_INIT;
-	size_t j;
-	int rc = 0;
-
-	for (j = 0; j < t->n_tags; j++)
-		if (ovm_buf_printf(&tags, "%s%s", j ? " " : "", t->tags[j].name) < 0)
-			rc = OVM_ENOMEM;
-	if (rc == 0)
-		rc = write_key(f, prefix, "should_push",
-		    t->decision == OVM_DEC_RELEASE && t->exit_code == 0 ?
-		    "true" : "false");
-	if (rc == 0)
-		rc = write_key(f, prefix, "decision", decision_text(t));
-	if (rc == 0)
-		rc = write_key(f, prefix, "reason", reason_text(t));
-	if (rc == 0)
-		rc = write_key(f, prefix, "result", ovm_result_name(t->result));
-	if (rc == 0)
-		rc = write_key(f, prefix, "version", t->version ? t->version : "");
-	if (rc == 0)
-		rc = write_key(f, prefix, "previous_version",
-		    t->previous ? t->previous : "");
-	if (rc == 0)
-		rc = write_key(f, prefix, "package_version",
-		    t->package_version ? t->package_version : "");
-	if (rc == 0)
-		rc = write_key(f, prefix, "image_ref",
-		    t->image_ref ? t->image_ref : "");
-	if (rc == 0)
-		rc = write_key(f, prefix, "tag", t->n_tags > 0 ?
-		    t->tags[0].name : "");
-	if (rc == 0)
-		rc = write_key(f, prefix, "tags", tags.ptr != NULL ? tags.ptr : "");
-	ovm_buf_free(&tags);
-	return rc;
-}
-
-int
-ovm_plan_write_github_output(FILE *f, const struct ovm_plan *p,
-    int single_track, struct ovm_err *err)
-{
-	size_t i, k;
-	int rc = 0;
-
-	for (i = 0; rc == 0 && i < p->n_tracks; i++) {
-		char prefix[256];
-
-		snprintf(prefix, sizeof(prefix), "%s_", p->tracks[i].cfg->name);
-		for (k = 0; prefix[k] != '\0'; k++)
-			if (prefix[k] == '-')
-				prefix[k] = '_';
-		rc = write_track_keys(f, &p->tracks[i], prefix);
-	}
-	if (rc == 0 && single_track && p->n_tracks == 1)
-		rc = write_track_keys(f, &p->tracks[0], "");
-	if (rc < 0)
-		return ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
-	return 0;
-}
-
 /* Markdown table cells: no '|' or newline can break the table. */
 static void
 md_cell(FILE *f, const char *s)
@@ -465,7 +365,7 @@ ovm_plan_write_step_summary(FILE *f, const struct ovm_plan *p)
 
 		fputs("| ", f);
 		md_cell(f, t->cfg->name);
-		fprintf(f, " | %s | %s | ", decision_text(t), reason_text(t));
+		fprintf(f, " | %s | %s | ", ovm_plan_decision_text(t), ovm_plan_reason_text(t));
 		if (t->version != NULL) {
 			md_cell(f, t->previous != NULL ? t->previous : "none");
 			fputs(" → ", f);

@@ -3,10 +3,12 @@
 # `make fuzz` grew (BUILD/corpus/<target>) plus the seeds.  Builds an
 # instrumented copy (-fprofile-instr-generate -fcoverage-mapping, no
 # sanitizers) in COVBUILD and prints llvm-cov's per-file line coverage.
-# Usage: tests/fuzz/coverage.sh [BUILD [COVBUILD]]
+# Usage: tests/fuzz/coverage.sh [BUILD [COVBUILD [TARGET...]]]
 set -eu
 build=${1:-build/fuzz}
 cov=${2:-build/fuzz-cov}
+shift 2 2>/dev/null || shift $#
+targets=${*:-dockerfile semver pkgjson template config event ghoutput}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 corpus=${OVM_CORPUS:-$root/../shared/corpus}
@@ -14,7 +16,7 @@ flags="-fprofile-instr-generate -fcoverage-mapping"
 make -s --no-print-directory CC=clang BUILD="$cov" SANITIZE=fuzzer-no-link \
 	OPT="-O1 -g $flags" "$cov/libovm.a"
 pkg=$(pkg-config --cflags --libs libgit2 libcjson libcurl libpcre2-8)
-for t in dockerfile semver pkgjson template config event ghoutput; do
+for t in $targets; do
 	case $t in
 	dockerfile) files="dockerfile dfparse dfinstr dfshell dftext dfvars imageref"
 		extra="$corpus/dockerfile-from" ;;
@@ -22,9 +24,9 @@ for t in dockerfile semver pkgjson template config event ghoutput; do
 	pkgjson) files="pkgjson json jsonstr"
 		extra="$corpus/package-json $corpus/package-json/lockfiles" ;;
 	template) files="template"; extra="" ;;
-	config) files="config"; extra="" ;;
+	config) files="config config_track"; extra="" ;;
 	event) files="event refname"; extra="$corpus/github-events" ;;
-	ghoutput) files="plan_out"; extra="" ;;
+	ghoutput) files="plan_ghout"; extra="" ;;
 	esac
 	# shellcheck disable=SC2086
 	clang -std=c11 -D_GNU_SOURCE -O1 -g $flags -Iinclude -Itests/fuzz \
@@ -45,5 +47,6 @@ for t in dockerfile semver pkgjson template config event ghoutput; do
 	echo "== $t"
 	# shellcheck disable=SC2086
 	llvm-cov report "$cov/fuzz_$t" -instr-profile="$cov/$t.profdata" $srcs |
-		awk '/\.c |^TOTAL/ { print $1, "lines", $8, "missed", $9, "cover", $10 }'
+		awk '/\.c |^TOTAL/ { sub(".*/", "", $1)
+			print $1, "lines", $8, "missed", $9, "cover", $10 }'
 done

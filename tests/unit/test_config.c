@@ -166,6 +166,57 @@ test_roundtrip(void **state)
 	ovm_config_free(&b);
 }
 
+/*
+ * A repeated key is valid JSON, and cJSON keeps both: one would count and
+ * the other be ignored without a word, so the file is refused, naming the
+ * key and its line.  (fuzz_config first found that a repeated key leaked
+ * its first value and a repeated version_files read past its array; the
+ * regression inputs are in tests/fuzz/regressions/config.)
+ */
+static const struct {
+	const char *json;
+	const char *want;	/* in the error message */
+} repeated[] = {
+	{ "{\"tracks\": [{\"name\": \"t\", \"from_dockerfile\": \"D\", "
+	  "\"stage\": \"a\", \"stage\": \"b\", \"tags\": [\"t@{version}\"], "
+	  "\"paths\": [\"p\"]}]}", "cfg.json:1: 'tracks[0].stage': appears twice" },
+	{ "{\"tracks\": [{\"name\": \"t\", \"from_dockerfile\": \"D\",\n"
+	  "\"stage\": \"a\",\n\"stage\": null, \"tags\": [\"t@{version}\"], "
+	  "\"paths\": [\"p\"]}]}", "'tracks[0].stage': appears twice" },
+	{ "{\"tracks\": [" T1 ", \"skip_token\": \"[a]\", "
+	  "\"skip_token\": \"[b]\"}]}", "'tracks[0].skip_token': appears twice" },
+	{ "{\"tracks\": [" T1 ", \"commit\": \"c {version}\", "
+	  "\"version_files\": [{\"path\": \"a.json\", \"format\": \"npm-package\"}, "
+	  "{\"path\": \"b.json\", \"format\": \"npm-lock\", \"path\": \"c.json\"}]}]}",
+	  "'tracks[0].version_files[1].path': appears twice" },
+	{ "{\"tracks\": [" T1 ", \"commit\": \"c {version}\", "
+	  "\"version_files\": [{\"path\": \"a.json\", \"format\": \"npm-package\"}], "
+	  "\"version_files\": [{\"path\": \"d.json\", \"format\": \"npm-package\"}]}]}",
+	  "'tracks[0].version_files': appears twice" },
+	{ "{\"remote\": \"a\", \"remote\": \"b\"}", "cfg.json:1: 'remote': appears twice" },
+	{ "{\"identity\": {\"name\": \"x\", \"name\": \"y\", \"email\": \"e\"}}",
+	  "'identity.name': appears twice" },
+};
+
+static void
+test_repeated_keys(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(repeated) / sizeof(repeated[0]); i++) {
+		struct ovm_config c;
+		struct ovm_err err = OVM_ERR_INIT;
+
+		if (ovm_config_load(&c, repeated[i].json,
+		    strlen(repeated[i].json), "cfg.json", &err) != OVM_ECONFIG)
+			fail_msg("row %zu: loaded", i);
+		if (strstr(err.msg, repeated[i].want) == NULL)
+			fail_msg("row %zu: '%s' not in '%s'", i, repeated[i].want,
+			    err.msg);
+	}
+}
+
 static void
 test_path_is_safe(void **state)
 {
@@ -191,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_tracks_replace_default),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_repeated_keys),
 		cmocka_unit_test(test_path_is_safe),
 	};
 
