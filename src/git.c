@@ -1876,14 +1876,25 @@ static int
 remote_fail(struct ovm_err *err, const struct cb_state *cs, const char *what,
     const char *remote)
 {
-	if (cs->auth_failed) {
+	const git_error *e = git_error_last();
+	int ssh = e != NULL && e->klass == GIT_ERROR_SSH;
+
+	if (cs->auth_failed)
 		git_fail(err, OVM_EENV, "%s '%s': authentication failed", what,
 		    remote);
-		return ovm_err_hint(err, "check the token (OVM_RELEASE_TOKEN, "
+	else
+		git_fail(err, OVM_EENV, "%s '%s'", what, remote);
+	/* The token hint means nothing to an SSH remote. */
+	if (ssh)
+		ovm_err_hint(err, "an SSH remote needs its host key in "
+		    "~/.ssh/known_hosts (ssh-keyscan -p PORT HOST >> "
+		    "~/.ssh/known_hosts) and a key in ssh-agent; or use an "
+		    "https:// remote with a token");
+	else if (cs->auth_failed)
+		ovm_err_hint(err, "check the token (OVM_RELEASE_TOKEN, "
 		    "the checkout's extraheader, GITHUB_TOKEN) and its "
 		    "permissions");
-	}
-	return git_fail(err, OVM_EENV, "%s '%s'", what, remote);
+	return OVM_EENV;
 }
 
 /* The remote called name: 0, or OVM_EINPUT naming it once. */

@@ -447,6 +447,8 @@ ci_env() {
 	ovmr run $(ev)
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"cannot connect to 'origin'"*"hostkey"* ]]
+	[[ "$stderr" == *"hint: an SSH remote needs its host key in ~/.ssh/known_hosts"* ]]
+	[[ "$stderr" != *"OVM_RELEASE_TOKEN"* ]]
 	expect_nothing_lost
 	ovmr plan --online $(ev)
 	[ "$status" -eq 3 ]
@@ -459,6 +461,7 @@ ci_env() {
 	[ "$status" -eq 3 ]
 	[[ "$stderr" == *"cannot connect to 'origin'"* ]]
 	[[ "$stderr" != *"hostkey"* ]]
+	[[ "$stderr" == *"and a key in ssh-agent"* ]]
 	expect_nothing_lost
 }
 
