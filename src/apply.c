@@ -148,39 +148,58 @@ ovm_apply_precheck(struct ovm_plan *p, struct ovm_repo *repo,
 
 /* ---- the working tree ---------------------------------------------------- */
 
+/* Writes path in the working tree (atomically) and stages it. */
+static int
+write_and_stage(struct ovm_repo *repo, const char *wd, const char *path,
+    const char *content, size_t len, struct ovm_err *err)
+{
+	char *full = NULL;
+	int rc;
+
+	if (asprintf(&full, "%s%s", wd, path) < 0)
+		return nomem(err);
+	rc = ovm_write_atomic(full, content, len, err);
+	free(full);
+	if (rc == 0)
+		rc = ovm_git_index_add(repo, path, err);
+	return rc;
+}
+
+/* Moves HEAD's branch from after to commit (compare-and-swap). */
+static int
+move_head(struct ovm_repo *repo, const struct ovm_plan *p, const char *commit,
+    struct ovm_err *err)
+{
+	char *headref = NULL;
+	int rc;
+
+	rc = ovm_git_head_ref(&headref, repo, err);
+	if (rc < 0)
+		return rc;
+	rc = ovm_git_ref_cas(repo, headref, commit, p->ev.after,
+	    "ovm-release: bump commit", err);
+	free(headref);
+	return rc;
+}
+
 /* Writes the version files, stages them and moves HEAD after -> commit. */
 static int
 advance_checkout(struct ovm_repo *repo, const struct ovm_plan *p,
     const struct ovm_plan_track *t, struct ovm_err *err)
 {
 	const char *wd = ovm_git_workdir(repo);
-	char *headref = NULL;
 	size_t j;
 	int rc;
 
 	if (wd == NULL)
 		return 0;
 	for (j = 0; j < t->n_files; j++) {
-		char *full = NULL;
-
-		if (asprintf(&full, "%s%s", wd, t->files[j].path) < 0)
-			return nomem(err);
-		rc = ovm_write_atomic(full, t->files[j].content, t->files[j].len,
-		    err);
-		free(full);
-		if (rc < 0)
-			return rc;
-		rc = ovm_git_index_add(repo, t->files[j].path, err);
+		rc = write_and_stage(repo, wd, t->files[j].path,
+		    t->files[j].content, t->files[j].len, err);
 		if (rc < 0)
 			return rc;
 	}
-	rc = ovm_git_head_ref(&headref, repo, err);
-	if (rc < 0)
-		return rc;
-	rc = ovm_git_ref_cas(repo, headref, t->commit_id.hex, p->ev.after,
-	    "ovm-release: bump commit", err);
-	free(headref);
-	return rc;
+	return move_head(repo, p, t->commit_id.hex, err);
 }
 
 /*
@@ -197,7 +216,6 @@ follow_bump(struct ovm_repo *repo, const struct ovm_plan *p,
 {
 	const char *wd = ovm_git_workdir(repo);
 	struct ovm_oid head, parents[2];
-	char *headref = NULL;
 	size_t np = 0, j;
 	int rc;
 
@@ -223,7 +241,7 @@ follow_bump(struct ovm_repo *repo, const struct ovm_plan *p,
 	}
 	for (j = 0; j < t->cfg->n_version_files; j++) {
 		const char *path = t->cfg->version_files[j].path;
-		char *buf = NULL, *full = NULL;
+		char *buf = NULL;
 		size_t len = 0;
 		unsigned mode = 0;
 
@@ -231,27 +249,13 @@ follow_bump(struct ovm_repo *repo, const struct ovm_plan *p,
 		    path, err);
 		if (rc == OVM_ENOTFOUND)
 			continue;
-		if (rc < 0)
-			return rc;
-		if (asprintf(&full, "%s%s", wd, path) < 0) {
-			free(buf);
-			return nomem(err);
-		}
-		rc = ovm_write_atomic(full, buf, len, err);
-		free(full);
-		free(buf);
 		if (rc == 0)
-			rc = ovm_git_index_add(repo, path, err);
+			rc = write_and_stage(repo, wd, path, buf, len, err);
+		free(buf);
 		if (rc < 0)
 			return rc;
 	}
-	rc = ovm_git_head_ref(&headref, repo, err);
-	if (rc < 0)
-		return rc;
-	rc = ovm_git_ref_cas(repo, headref, t->commit_id.hex, p->ev.after,
-	    "ovm-release: bump commit", err);
-	free(headref);
-	return rc;
+	return move_head(repo, p, t->commit_id.hex, err);
 }
 
 /* ---- remote ------------------------------------------------------------ */
