@@ -28,16 +28,6 @@ teardown() {
 	teardown_env
 }
 
-# ovmr ARGS: run_ovm, and no sanitizer report on stderr.
-ovmr() {
-	run_ovm "$@"
-	case $stderr in
-	*"runtime error:"* | *Sanitizer*)
-		printf 'sanitizer report:\n%s\n' "$stderr" >&2
-		return 1 ;;
-	esac
-}
-
 # cj TRACK KEY: a field of the check-image --json line of TRACK.
 cj() {
 	python3 -c 'import json,sys

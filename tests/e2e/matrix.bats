@@ -25,16 +25,6 @@ teardown() {
 	teardown_env
 }
 
-# ovmr ARGS: run_ovm, and no sanitizer report on stderr.
-ovmr() {
-	run_ovm "$@"
-	case $stderr in
-	*"runtime error:"* | *Sanitizer*)
-		printf 'sanitizer report:\n%s\n' "$stderr" >&2
-		return 1 ;;
-	esac
-}
-
 # snapshot: the remote's refs and the local tags, for expect_nothing_lost.
 snapshot() {
 	rrefs "$R" >"$TEST_DIR/refs.before"

@@ -301,6 +301,18 @@ jobout() {
 	    "$TEST_DIR/job.$1.json" "$2"
 }
 
+# seed_over_http: the released repository (SPEC 1) in $TEST_DIR/repo, its
+# bare remote R served over HTTP behind the App token, pushes logged; cd
+# into it.
+seed_over_http() {
+	make_seed_repo "$TEST_DIR/repo"
+	R=$TEST_DIR/repo.git
+	git --git-dir="$R" config http.receivepack true
+	log_pushes "$R"
+	start_http_git "$APP_TOKEN"
+	cd "$TEST_DIR/repo"
+}
+
 @test "README, end to end: install into a DESTDIR, the ready workflows, a package.json push and a Dockerfile push release the tags of SPEC" {
 	# Install: the README's packaging line.
 	readme_install
@@ -314,12 +326,7 @@ jobout() {
 
 	# The released repository (SPEC 1), its remote served over HTTP with
 	# the App token; the developer pushes straight to it.
-	make_seed_repo "$TEST_DIR/repo"
-	R=$TEST_DIR/repo.git
-	git --git-dir="$R" config http.receivepack true
-	log_pushes "$R"
-	start_http_git "$APP_TOKEN"
-	cd "$TEST_DIR/repo"
+	seed_over_http
 
 	# "In GitHub Actions": the action where the workflows' `uses:` looks
 	# (its action.yml stands for the vendored repository), and the two
@@ -425,12 +432,7 @@ server-base@0.6.0 $AFTER" "$(rtags "$R")"
 @test "README, in another CI: its run line releases over HTTP with OVM_RELEASE_TOKEN alone" {
 	line=$(readme_line "In another CI" 'ovm-release run')
 	[[ "$line" == *'--event push'* ]]
-	make_seed_repo "$TEST_DIR/repo"
-	R=$TEST_DIR/repo.git
-	git --git-dir="$R" config http.receivepack true
-	log_pushes "$R"
-	start_http_git "$APP_TOKEN"
-	cd "$TEST_DIR/repo"
+	seed_over_http
 	commit_file requirements.txt "requests==2.32.0" "feat: requests 2.32"
 	dev_push
 	# A full clone with the pushed commit checked out, no stored credential.

@@ -212,6 +212,16 @@ run_ovm() {
 	echo "# stderr: $stderr" >&2
 }
 
+# ovmr ARGS: run_ovm, and no sanitizer report on stderr.
+ovmr() {
+	run_ovm "$@"
+	case $stderr in
+	*"runtime error:"* | *Sanitizer*)
+		printf 'sanitizer report:\n%s\n' "$stderr" >&2
+		return 1 ;;
+	esac
+}
+
 # jrun TRACK KEY: one field of one track of the last run_ovm --json
 # (undecodable bytes replaced: tests that check the output's encoding use
 # pycheck).
