@@ -13,10 +13,10 @@ OPT     ?= -O2 -g
 WARN     = -Wall -Wextra -Wformat-security -Wstrict-prototypes -Wvla \
            -Wwrite-strings -Wmissing-prototypes -Werror
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libcurl is loaded on first use by src/http.c (dlopen), not linked.
+# libcurl is loaded on first use by src/net/http.c (dlopen), not linked.
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null)
 CFLAGS  ?=
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Iinclude $(PKG_CFLAGS)
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -Isrc $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS)
 ifneq ($(SANITIZE),)
 CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -26,8 +26,12 @@ endif
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CFLAGS  += -DOVM_VERSION='"$(VERSION)"'
 
-MAIN_SRC = src/main.c $(wildcard src/cmd_*.c)
-LIB_SRC  = $(filter-out $(MAIN_SRC),$(wildcard src/*.c))
+# One folder per layer (doc/architecture.md); headers sit beside sources.
+LAYERS   = util core core/dockerfile git net plan apply cli
+ALL_SRC  = $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
+HEADERS  = $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.h))
+MAIN_SRC = src/cli/main.c $(wildcard src/cli/cmd_*.c)
+LIB_SRC  = $(filter-out $(MAIN_SRC),$(ALL_SRC))
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ = $(MAIN_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
@@ -40,7 +44,7 @@ all: $(BIN) ovm-release
 ovm-release: $(BIN)
 	@ln -sf $(BIN) $@
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/ovm/*.h) Makefile
+$(BUILD)/obj/%.o: src/%.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -49,12 +53,12 @@ $(BUILD)/gen/hook_text.h: hooks/post-commit
 	@mkdir -p $(dir $@)
 	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@
 
-$(BUILD)/obj/cmd_install_hook.o: CFLAGS += -I$(BUILD)/gen
-$(BUILD)/obj/cmd_install_hook.o: $(BUILD)/gen/hook_text.h
+$(BUILD)/obj/cli/cmd_install_hook.o: CFLAGS += -I$(BUILD)/gen
+$(BUILD)/obj/cli/cmd_install_hook.o: $(BUILD)/gen/hook_text.h
 
 # The version is compiled in (--version, the HTTP User-Agent): a changed
 # VERSION file must rebuild those objects, or a build keeps the old one.
-$(BUILD)/obj/cmd_version.o $(BUILD)/obj/http.o: VERSION
+$(BUILD)/obj/cli/cmd_version.o $(BUILD)/obj/net/http.o: VERSION
 
 $(BUILD)/libovm.a: $(LIB_OBJ)
 	@rm -f $@
@@ -142,7 +146,7 @@ fuzz:
 	@for s in $(FUZZ_SRC); do \
 	    n=$$(basename $$s .c); \
 	    echo "clang $$s"; \
-	    clang -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Iinclude -Itests/fuzz \
+	    clang -std=c11 -D_GNU_SOURCE -O1 -g $(WARN) -Isrc -Itests/fuzz \
 	        $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
 	        -fno-omit-frame-pointer -fno-sanitize-recover=all \
 	        -o $(FUZZ_BUILD)/$$n $$s $(FUZZ_BUILD)/libovm.a $(PKG_LIBS) || exit 1; \

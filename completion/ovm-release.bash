@@ -2,7 +2,7 @@
 # Installed as share/bash-completion/completions/ovm-release.  Needs nothing
 # but bash: no python, no bash-completion helpers (used when present).
 #
-# Commands and options follow src/main.c's command table; track names come
+# Commands and options follow src/cli/main.c's command table; track names come
 # from `ovm-release config`, with the --repo and --config already typed.
 
 _ovm_release_commands="config plan run hook install-hook check-image resolve help version"

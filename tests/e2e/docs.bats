@@ -92,7 +92,7 @@ have_yaml() { python3 -c 'import yaml' 2>/dev/null; }
 		    { echo "environment variable $v"; false; }
 	done
 	# Every variable the sources read is in the list above.
-	for v in $(grep -ho 'getenv("[A-Z_]*")' "$ROOT"/src/*.c | sort -u |
+	for v in $(grep -rho 'getenv("[A-Z_]*")' "$ROOT"/src | sort -u |
 	    sed 's/getenv("\(.*\)")/\1/'); do
 		[ "$v" = HOME ] && continue
 		grep -q "\\b$v\\b" env.txt || { echo "undocumented: $v"; false; }

@@ -362,7 +362,7 @@ fails_cleanly() {
 
 # ---- SIGKILL at each step of run -------------------------------------------
 #
-# run's order (src/apply.c): the bump commit (objects only) and the temp ref
+# run's order (src/apply/apply.c): the bump commit (objects only) and the temp ref
 # refs/ovm-release/<track>; the branch push; the working tree write, index
 # and HEAD compare-and-swap; then one push per tag, each from a temp ref
 # refs/ovm-release/tags/<tag>.  An update hook in the remote kills the run

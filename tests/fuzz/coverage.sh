@@ -26,10 +26,10 @@ for t in $targets; do
 	template) files="template"; extra="" ;;
 	config) files="config config_track"; extra="" ;;
 	event) files="event refname"; extra="$corpus/github-events" ;;
-	ghoutput) files="plan_ghout"; extra="" ;;
+	ghoutput) files="ghout"; extra="" ;;
 	esac
 	# shellcheck disable=SC2086
-	clang -std=c11 -D_GNU_SOURCE -O1 -g $flags -Iinclude -Itests/fuzz \
+	clang -std=c11 -D_GNU_SOURCE -O1 -g $flags -Isrc -Itests/fuzz \
 		-fsanitize=fuzzer -o "$cov/fuzz_$t" tests/fuzz/fuzz_$t.c \
 		"$cov/libovm.a" $pkg
 	dirs=""
@@ -43,7 +43,7 @@ for t in $targets; do
 		-max_len=1048576 $dirs >"$cov/$t.log" 2>&1 || true
 	llvm-profdata merge -o "$cov/$t.profdata" "$cov/$t.profraw"
 	srcs=""
-	for f in $files; do srcs="$srcs src/$f.c"; done
+	for f in $files; do srcs="$srcs $(find src -name "$f.c")"; done
 	echo "== $t"
 	# shellcheck disable=SC2086
 	llvm-cov report "$cov/fuzz_$t" -instr-profile="$cov/$t.profdata" $srcs |

@@ -6,7 +6,7 @@
  */
 #include "fuzz.h"
 
-#include "ovm/dockerfile.h"
+#include "core/dockerfile/dockerfile.h"
 
 static void
 check_ok(const struct ovm_dockerfile_from *f)

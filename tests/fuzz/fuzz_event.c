@@ -29,7 +29,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "ovm/event.h"
+#include "core/event.h"
 
 #define HEADER "#env\n"
 #define MISSING_PATH "/nonexistent/ovm-fuzz/event.json"

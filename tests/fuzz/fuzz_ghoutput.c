@@ -12,7 +12,7 @@
  */
 #include "fuzz.h"
 
-#include "ovm/plan.h"
+#include "plan/plan.h"
 
 #define N_KEYS 10
 static const char *const keys[N_KEYS] = { "should_push", "decision",

@@ -11,7 +11,7 @@
  */
 #include "fuzz.h"
 
-#include "ovm/pkgjson.h"
+#include "core/pkgjson.h"
 
 #define NEWV "9.9.9"
 

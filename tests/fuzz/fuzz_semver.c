@@ -8,7 +8,7 @@
  */
 #include "fuzz.h"
 
-#include "ovm/semver.h"
+#include "core/semver.h"
 
 static int
 sign(int x)

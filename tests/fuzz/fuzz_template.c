@@ -10,8 +10,8 @@
  */
 #include "fuzz.h"
 
-#include "ovm/semver.h"
-#include "ovm/template.h"
+#include "core/semver.h"
+#include "core/template.h"
 
 static const char *const versions[] = { "0.0.0", "1.2.3", "10.20.30-rc.1",
     "1.0.0-alpha+001", "999999999999.0.1+build.7" };

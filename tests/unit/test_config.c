@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/config.h"
+#include "core/config.h"
 
 static void
 test_default(void **state)

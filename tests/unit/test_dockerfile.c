@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/dockerfile.h"
+#include "core/dockerfile/dockerfile.h"
 
 /*
  * Part 1: every row of dockerfile-from/expected.tsv is a test case, run

@@ -6,7 +6,7 @@
  */
 #include "testutil.h"
 
-#include "ovm/event.h"
+#include "core/event.h"
 
 #define H40 "dc27afaa1f4d1b098cbf7602b82de312d20fa481"
 #define H40B "cc62b30b91677b695d3929d6352e7bb541e5ed8c"

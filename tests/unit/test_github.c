@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/github.h"
+#include "net/github.h"
 
 /*
  * ovm_link_next: the rel="next" target of a Link header (RFC 8288) as the

@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/http.h"
+#include "net/http.h"
 
 /*
  * ovm_http_retry_after_ms: the wait before a retry on 429/5xx.  libcurl is

@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/imageref.h"
+#include "core/imageref.h"
 
 /*
  * References -> the parts distribution/reference's ParseNormalizedNamed

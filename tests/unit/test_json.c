@@ -4,7 +4,7 @@
  */
 #include "testutil.h"
 
-#include "ovm/json.h"
+#include "core/json.h"
 
 #define CHECK(row, cond, ...) do { \
 	if (!(cond)) { \

@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/pattern.c: templates and GitHub-style path filters.
+ * Unit tests for src/core/pattern.c: templates and GitHub-style path filters.
  *
  * Path rows cite where their expectation comes from:
  *   CS-PATH  GitHub Docs, "Workflow syntax for GitHub Actions", "Filter
@@ -18,8 +18,8 @@
  */
 #include "testutil.h"
 
-#include "ovm/err.h"
-#include "ovm/pattern.h"
+#include "util/err.h"
+#include "core/pattern.h"
 
 #define MAXPAT 4
 

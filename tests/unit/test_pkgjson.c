@@ -4,7 +4,7 @@
  */
 #include "testutil.h"
 
-#include "ovm/pkgjson.h"
+#include "core/pkgjson.h"
 
 #define CHECK(row, cond, ...) do { \
 	if (!(cond)) { \

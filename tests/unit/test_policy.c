@@ -1,7 +1,7 @@
 #include "testutil.h"
 
-#include "ovm/policy.h"
-#include "ovm/semver.h"
+#include "core/policy.h"
+#include "core/semver.h"
 
 /* Rows start from a base (PUSH) and override fields: deliberate. */
 #pragma GCC diagnostic ignored "-Woverride-init"

@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/registry.h"
+#include "net/registry.h"
 
 /*
  * The pure parts of registry.c: the WWW-Authenticate Bearer challenge

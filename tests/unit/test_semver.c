@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/semver.h"
+#include "core/semver.h"
 
 struct parse_row {
 	const char *in;

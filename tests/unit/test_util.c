@@ -1,6 +1,6 @@
 #include "testutil.h"
 
-#include "ovm/util.h"
+#include "util/util.h"
 
 /* ovm_parse_count: the numeric environment variables (OVM_RELEASE_TIMEOUT ...). */
 struct count_row {

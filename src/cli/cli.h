@@ -1,0 +1,69 @@
+#ifndef OVM_CLI_H
+#define OVM_CLI_H
+
+/* The parsed command line, shared by main.c and the cmd_*.c files. */
+
+#include "core/config.h"
+#include "util/err.h"
+
+enum {
+	OPT_JSON = 1 << 0,
+	OPT_EVENT = 1 << 1,	/* --event --before --after --branch */
+	OPT_REMOTE = 1 << 2,
+	OPT_ONLINE = 1 << 3,
+	OPT_NO_FETCH = 1 << 4,
+	OPT_NO_PUSH = 1 << 5,
+	OPT_ANNOTATE = 1 << 6,
+	OPT_UNINSTALL = 1 << 7,
+	OPT_FORCE = 1 << 8,
+	OPT_LATEST = 1 << 9,
+	OPT_GITHUB = 1 << 10,
+};
+
+struct ovm_opts {
+	const char *repo;		/* --repo, NULL: discover from "." */
+	const char *config;		/* --config */
+	struct ovm_strv tracks;		/* --track, repeatable */
+	unsigned given;			/* OPT_* bits given on the line */
+	int json;
+	const char *event, *before, *after, *branch;
+	const char *remote;
+	int online, no_fetch, no_push, annotate;
+	int uninstall, force, latest;
+	int hook;			/* run called by the hook (tag mode) */
+	const char *github;
+	int argc;			/* positional arguments after the command */
+	char **argv;
+};
+
+struct ovm_cmd {
+	const char *name;
+	int (*fn)(const struct ovm_opts *o);	/* returns the exit status */
+	unsigned opts;				/* OPT_* bits it accepts */
+	const char *args;			/* positional synopsis */
+	const char *summary;
+};
+
+/* Prints "ovm-release: error: <msg>" (and the hint) on stderr; returns
+ * the exit status for err. */
+int ovm_cli_error(const struct ovm_err *err);
+
+/* Prints a warning line on stderr. */
+void ovm_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_config(const struct ovm_opts *o);
+int cmd_plan(const struct ovm_opts *o);
+int cmd_run(const struct ovm_opts *o);
+int cmd_hook(const struct ovm_opts *o);
+int cmd_check_image(const struct ovm_opts *o);
+int cmd_resolve(const struct ovm_opts *o);
+int cmd_install_hook(const struct ovm_opts *o);
+
+/* Refuses --track names the configuration lacks (OVM_EUSAGE). */
+struct ovm_config;
+int ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_opts *o,
+    struct ovm_err *err);
+int cmd_version(const struct ovm_opts *o);
+int cmd_help(const struct ovm_opts *o);
+
+#endif
