@@ -39,7 +39,7 @@ ovm_write_atomic(const char *path, const char *content, size_t len,
 		mode = st.st_mode & 07777;
 	}
 	if (asprintf(&tmp, "%s.ovm-release-%ld.tmp", path, (long)getpid()) < 0)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = ovm_err_set(err, OVM_EIO, "cannot create '%s': %s", tmp,
@@ -77,7 +77,7 @@ ovm_write_atomic(const char *path, const char *content, size_t len,
 static int
 nomem(struct ovm_err *err)
 {
-	return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return ovm_err_nomem(err);
 }
 
 static void

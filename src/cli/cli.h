@@ -59,11 +59,31 @@ int cmd_check_image(const struct ovm_opts *o);
 int cmd_resolve(const struct ovm_opts *o);
 int cmd_install_hook(const struct ovm_opts *o);
 
+int cmd_version(const struct ovm_opts *o);
+int cmd_help(const struct ovm_opts *o);
+
 /* Refuses --track names the configuration lacks (OVM_EUSAGE). */
 struct ovm_config;
 int ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_opts *o,
     struct ovm_err *err);
-int cmd_version(const struct ovm_opts *o);
-int cmd_help(const struct ovm_opts *o);
+
+/* 1 when stdout is a terminal and NO_COLOR is unset. */
+int ovm_use_color(void);
+/* 1 when the locale's character set is UTF-8. */
+int ovm_utf8_locale(void);
+
+/*
+ * $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY, when set, can be appended to
+ * (each is opened for appending, created when missing, and closed): run
+ * checks this before anything is written or pushed, so that a release is
+ * never made whose outputs the workflow then cannot read.  OVM_EIO naming
+ * the variable, its path and why.
+ */
+int ovm_github_files_check(struct ovm_err *err);
+
+/* Appends to $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY when they are set. */
+struct ovm_plan;
+int ovm_github_files(const struct ovm_plan *p, int single_track,
+    struct ovm_err *err);
 
 #endif

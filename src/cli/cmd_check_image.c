@@ -9,7 +9,7 @@
 #include <cJSON.h>
 
 #include "cli/cli.h"
-#include "plan/context.h"
+#include "plan/load.h"
 #include "core/dockerfile/dockerfile.h"
 #include "git/git.h"
 #include "net/registry.h"
@@ -53,9 +53,9 @@ cmd_check_image(const struct ovm_opts *o)
 	int rc, status = 0, checked = 0;
 
 	memset(&cfg, 0, sizeof(cfg));
-	rc = ovm_open_repo(&repo, o, &err);
+	rc = ovm_open_repo(&repo, o->repo, &err);
 	if (rc == 0)
-		rc = ovm_load_repo_config(&cfg, repo, o, &err);
+		rc = ovm_load_repo_config(&cfg, repo, o->config, &err);
 	if (rc == 0)
 		rc = ovm_check_tracks(&cfg, o, &err);
 	if (rc == 0)

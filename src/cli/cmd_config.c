@@ -4,7 +4,7 @@
 
 #include "cli/cli.h"
 #include "core/config.h"
-#include "plan/context.h"
+#include "plan/load.h"
 
 int
 cmd_config(const struct ovm_opts *o)
@@ -14,7 +14,7 @@ cmd_config(const struct ovm_opts *o)
 	char *json = NULL;
 	int rc;
 
-	rc = ovm_load_worktree_config(&cfg, o, &err);
+	rc = ovm_load_worktree_config(&cfg, o->repo, o->config, &err);
 	if (rc < 0)
 		return ovm_cli_error(&err);
 	rc = ovm_config_to_json(&json, &cfg, &err);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "plan/context.h"
+#include "plan/load.h"
 #include "plan/inputs.h"
 #include "apply/lock.h"
 #include "plan/plan.h"
@@ -101,7 +101,7 @@ notify(const struct ovm_opts *o, struct ovm_repo *repo,
 	rc = ovm_inputs_resolve(&in, repo, cfg, &fl, err);
 	if (rc < 0)
 		return rc;
-	watch = ovm_config_watch_path(repo, o);
+	watch = ovm_config_watch_path(repo, o->config);
 	memset(&po, 0, sizeof(po));
 	po.only = &o->tracks;
 	po.config_path = watch;
@@ -155,11 +155,11 @@ cmd_hook(const struct ovm_opts *o)
 	/* Never in the way of a commit, even on a corrupt repository. */
 	ovm_cpu_limit(10, NULL, "ovm-release: warning: post-commit: gave up", 0);
 	memset(&cfg, 0, sizeof(cfg));
-	rc = ovm_open_repo(&repo, o, &err);
+	rc = ovm_open_repo(&repo, o->repo, &err);
 	if (rc == 0 && replayed_commit(repo))
 		goto done;
 	if (rc == 0)
-		rc = ovm_load_repo_config(&cfg, repo, o, &err);
+		rc = ovm_load_repo_config(&cfg, repo, o->config, &err);
 	/*
 	 * Tag mode releases only on a release branch: elsewhere the tags
 	 * would sit off the remote branch, so a feature branch is notified.

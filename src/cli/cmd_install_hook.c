@@ -14,7 +14,7 @@
 
 #include "apply/apply.h"
 #include "cli/cli.h"
-#include "plan/context.h"
+#include "plan/load.h"
 #include "util/util.h"
 
 #define MARKER "# ovm-release-hook: 1"
@@ -120,7 +120,7 @@ cmd_install_hook(const struct ovm_opts *o)
 	char *dir = NULL;
 	int rc;
 
-	rc = ovm_open_repo(&repo, o, &err);
+	rc = ovm_open_repo(&repo, o->repo, &err);
 	if (rc == 0)
 		rc = ovm_git_hooks_dir(&dir, repo, &err);
 	if (rc == 0)

@@ -4,25 +4,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "plan/context.h"
+#include "plan/load.h"
+#include "plan/remote.h"
 #include "plan/inputs.h"
 #include "apply/lock.h"
+#include "cli/out.h"
 #include "plan/plan.h"
-
-/* Refuses --track names the configuration does not have. */
-int
-ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_opts *o,
-    struct ovm_err *err)
-{
-	size_t i;
-
-	for (i = 0; i < o->tracks.n; i++)
-		if (ovm_config_track(cfg, o->tracks.v[i]) == NULL)
-			return ovm_err_set(err, OVM_EUSAGE,
-			    "--track '%s': no such track in the configuration",
-			    o->tracks.v[i]);
-	return 0;
-}
 
 int
 cmd_plan(const struct ovm_opts *o)
@@ -46,9 +33,9 @@ cmd_plan(const struct ovm_opts *o)
 	memset(&in, 0, sizeof(in));
 	memset(&plan, 0, sizeof(plan));
 	ovm_cpu_limit(120, NULL, "ovm-release: error: gave up", 3);
-	rc = ovm_open_repo(&repo, o, &err);
+	rc = ovm_open_repo(&repo, o->repo, &err);
 	if (rc == 0)
-		rc = ovm_load_repo_config(&cfg, repo, o, &err);
+		rc = ovm_load_repo_config(&cfg, repo, o->config, &err);
 	if (rc == 0)
 		rc = ovm_check_tracks(&cfg, o, &err);
 	if (rc == 0)
@@ -60,7 +47,7 @@ cmd_plan(const struct ovm_opts *o)
 			    "input error (see the log)");
 		goto done;
 	}
-	watch = ovm_config_watch_path(repo, o);
+	watch = ovm_config_watch_path(repo, o->config);
 	memset(&po, 0, sizeof(po));
 	if (o->online) {
 		/* The remote's refs replace local tags; a missing before is fetched. */

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "plan/context.h"
+#include "plan/load.h"
+#include "plan/remote.h"
 #include "net/github.h"
 #include "core/pattern.h"
 #include "core/versions.h"
@@ -42,9 +43,9 @@ cmd_resolve(const struct ovm_opts *o)
 		    "OWNER/REPO\n", o->github);
 		return 2;
 	}
-	rc = ovm_open_repo(&repo, o, &err);
+	rc = ovm_open_repo(&repo, o->repo, &err);
 	if (rc == 0)
-		rc = ovm_load_repo_config(&cfg, repo, o, &err);
+		rc = ovm_load_repo_config(&cfg, repo, o->config, &err);
 	if (rc < 0)
 		goto fail;
 	t = ovm_config_track(&cfg, o->argv[0]);

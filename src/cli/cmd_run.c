@@ -8,9 +8,11 @@
 
 #include "apply/apply.h"
 #include "cli/cli.h"
-#include "plan/context.h"
+#include "plan/load.h"
+#include "plan/remote.h"
 #include "plan/inputs.h"
 #include "apply/lock.h"
+#include "cli/out.h"
 #include "plan/plan.h"
 #include "util/util.h"
 
@@ -28,7 +30,7 @@ config_at_after(struct ovm_config *out, struct ovm_repo *repo,
 	int rc;
 
 	if (o->config != NULL)
-		return ovm_load_repo_config(out, repo, o, err);
+		return ovm_load_repo_config(out, repo, o->config, err);
 	rc = ovm_git_blob_at(&buf, &len, &mode, repo, after, OVM_CONFIG_FILE,
 	    err);
 	if (rc == OVM_ENOTFOUND)
@@ -114,7 +116,7 @@ cmd_run(const struct ovm_opts *o)
 	memset(&plan, 0, sizeof(plan));
 	memset(&ao, 0, sizeof(ao));
 	memset(&lock, 0, sizeof(lock));
-	rc = ovm_open_repo(&repo, o, &err);
+	rc = ovm_open_repo(&repo, o->repo, &err);
 	if (rc < 0)
 		goto fail;
 	rc = ovm_lock_acquire(&lock, ovm_git_commondir(repo), &err);
@@ -126,18 +128,18 @@ cmd_run(const struct ovm_opts *o)
 		ovm_cli_warn("reclaimed a stale lock of process %ld ('%s')",
 		    (long)lock.reclaimed_from, lock.path);
 	/* The event first (with the working tree's config), then after's. */
-	rc = ovm_load_repo_config(&wcfg, repo, o, &err);
+	rc = ovm_load_repo_config(&wcfg, repo, o->config, &err);
 	if (rc == 0)
 		rc = ovm_inputs_resolve(&in, repo, &wcfg, &fl, &err);
 	if (rc == 0 && in.ev.after != NULL && !ovm_oid_is_zero(in.ev.after))
 		rc = config_at_after(&cfg, repo, o, in.ev.after, &err);
 	else if (rc == 0)
-		rc = ovm_load_repo_config(&cfg, repo, o, &err);
+		rc = ovm_load_repo_config(&cfg, repo, o->config, &err);
 	if (rc == 0)
 		rc = ovm_check_tracks(&cfg, o, &err);
 	if (rc < 0)
 		goto fail;
-	watch = ovm_config_watch_path(repo, o);
+	watch = ovm_config_watch_path(repo, o->config);
 	ao.cfg = &cfg;
 	ao.ro.remote = in.remote;
 	ao.timeout = net_timeout();

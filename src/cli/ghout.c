@@ -6,13 +6,16 @@
  * Apart from the human and JSON printers (plan_out.c) so that the fuzz
  * target's coverage is measured over this writer alone.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "cli/out.h"
 #include "plan/plan.h"
-#include "cli/out_int.h"
 #include "util/util.h"
 
 static int
@@ -109,5 +112,71 @@ ovm_plan_write_github_output(FILE *f, const struct ovm_plan *p,
 		rc = write_track_keys(f, &p->tracks[0], "");
 	if (rc < 0)
 		return ovm_err_set(err, OVM_EIO, "cannot write $GITHUB_OUTPUT");
+	return 0;
+}
+
+static int
+github_file_error(struct ovm_err *err, const char *var, const char *path,
+    const char *what, int errnum)
+{
+	ovm_err_set(err, OVM_EIO, "cannot %s $%s ('%s'): %s", what, var, path,
+	    strerror(errnum));
+	return ovm_err_hint(err, "point %s at a writable file (GitHub Actions "
+	    "sets it), or unset it outside Actions", var);
+}
+
+int
+ovm_github_files_check(struct ovm_err *err)
+{
+	static const char *const vars[] = { "GITHUB_OUTPUT",
+	    "GITHUB_STEP_SUMMARY" };
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *path = getenv(vars[i]);
+		int fd;
+
+		if (path == NULL || path[0] == '\0')
+			continue;
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return github_file_error(err, vars[i], path, "open", errno);
+		close(fd);
+	}
+	return 0;
+}
+
+/* $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are appended to, never replaced. */
+int
+ovm_github_files(const struct ovm_plan *p, int single_track,
+    struct ovm_err *err)
+{
+	const char *out = getenv("GITHUB_OUTPUT");
+	const char *sum = getenv("GITHUB_STEP_SUMMARY");
+	FILE *f;
+	int rc = 0;
+
+	if (out != NULL && out[0] != '\0') {
+		f = fopen(out, "a");
+		if (f == NULL)
+			return github_file_error(err, "GITHUB_OUTPUT", out, "open",
+			    errno);
+		rc = ovm_plan_write_github_output(f, p, single_track, err);
+		if (fclose(f) != 0 && rc == 0)
+			rc = github_file_error(err, "GITHUB_OUTPUT", out, "write",
+			    errno);
+		if (rc < 0)
+			return rc;
+	}
+	if (sum != NULL && sum[0] != '\0') {
+		f = fopen(sum, "a");
+		if (f == NULL)
+			return github_file_error(err, "GITHUB_STEP_SUMMARY", sum,
+			    "open", errno);
+		rc = ovm_plan_write_step_summary(f, p);
+		if (fclose(f) != 0 || rc < 0)
+			return github_file_error(err, "GITHUB_STEP_SUMMARY", sum,
+			    "write", errno != 0 ? errno : EIO);
+	}
 	return 0;
 }

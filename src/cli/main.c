@@ -109,40 +109,6 @@ cmd_help(const struct ovm_opts *o)
 	return 0;
 }
 
-/* One line on stderr: no value inside can start a line of its own. */
-static void
-put_line(const char *prefix, const char *text)
-{
-	char *e = ovm_escape_ctrl(text);
-
-	fprintf(stderr, "%s%s\n", prefix, e != NULL ? e : "(out of memory)");
-	free(e);
-}
-
-int
-ovm_cli_error(const struct ovm_err *err)
-{
-	put_line("ovm-release: error: ", err->msg[0] ? err->msg :
-	    "unknown error");
-	if (err->hint[0] != '\0')
-		put_line("hint: ", err->hint);
-	return ovm_err_exit_code(err->code);
-}
-
-void
-ovm_cli_warn(const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	put_line("ovm-release: warning: ", s != NULL ? s : "(out of memory)");
-	free(s);
-}
-
 enum {
 	LO_REPO = 256, LO_CONFIG, LO_TRACK, LO_JSON, LO_EVENT, LO_BEFORE,
 	LO_AFTER, LO_BRANCH, LO_REMOTE, LO_ONLINE, LO_NO_FETCH, LO_NO_PUSH,

@@ -10,7 +10,7 @@
 #include <cJSON.h>
 
 #include "plan/plan.h"
-#include "cli/out_int.h"
+#include "cli/out.h"
 #include "util/util.h"
 
 const char *

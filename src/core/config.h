@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "util/err.h"
+#include "util/util.h"
 
 enum ovm_vf_format { OVM_VF_NPM_PACKAGE, OVM_VF_NPM_LOCK };
 
@@ -17,11 +18,6 @@ struct ovm_version_file {
 	char *path;
 	enum ovm_vf_format format;
 	int optional;
-};
-
-struct ovm_strv {
-	char **v;
-	size_t n;
 };
 
 struct ovm_track {

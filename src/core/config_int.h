@@ -2,9 +2,10 @@
 #define OVM_CONFIG_INT_H
 
 /*
- * Internal to config.c (the document: top-level keys, loading, printing)
- * and config_track.c (a track's keys): where an error points and the
- * typed getters both use.  Not a public interface.
+ * Internal to the configuration, in its one direction: config.c (the
+ * document: top-level keys, loading, printing) above config_track.c (a
+ * track's keys) above config_keys.c (where an error points, the typed
+ * getters).  Not a public interface.
  */
 
 #include <stddef.h>

@@ -13,7 +13,7 @@
 #include <cJSON.h>
 
 #include "core/event.h"
-#include "core/event_int.h"
+#include "util/util.h"
 
 #define PAYLOAD_MAX (64 * 1024 * 1024)
 
@@ -27,30 +27,6 @@ dup_n(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
-}
-
-/*
- * Copies s for a message: printable ASCII as is, anything else as \xNN, so
- * a value from a payload cannot break a line (or a "::error::" command).
- */
-const char *
-ovm_event_quote(char *buf, size_t size, const char *s)
-{
-	size_t o = 0;
-
-	for (; *s != '\0' && o + 8 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
-	}
-	if (*s != '\0')
-		memcpy(buf + o, "...", 4);
-	else
-		buf[o] = '\0';
-	return buf;
 }
 
 /*
@@ -271,7 +247,7 @@ get_oid(char **out, const cJSON *obj, const struct pctx *c, const char *key)
 		return rc;
 	if (!ovm_oid_is_valid(s)) {
 		field_err(c, &key, 1, "'%s' is not an object id: '%s'", key,
-		    ovm_event_quote(q, sizeof(q), s));
+		    ovm_quote(q, sizeof(q), s));
 		return ovm_err_hint(c->err, "expected 40 or 64 hex digits "
 		    "(is this a test fixture?); pass --%s with the commit id",
 		    key);
@@ -350,10 +326,10 @@ env_oid(char **out, const char *v, int strict, struct ovm_err *err)
 		if (!strict)
 			return 0;
 		return ovm_err_set(err, OVM_EINPUT, "GITHUB_SHA is not an "
-		    "object id: '%s'", ovm_event_quote(q, sizeof(q), v));
+		    "object id: '%s'", ovm_quote(q, sizeof(q), v));
 	}
 	*out = ovm_oid_dup(v);
-	return *out == NULL ? ovm_err_set(err, OVM_ENOMEM, "out of memory") : 0;
+	return *out == NULL ? ovm_err_nomem(err) : 0;
 }
 
 /* Sets ev->ref (and branch) from s; s must be a full, valid ref name. */
@@ -394,13 +370,13 @@ read_ref(struct ovm_event *ev, const cJSON *root, const struct pctx *c,
 	}
 	if (s != NULL && !full_ref_ok(s))
 		return field_err(c, key, 1, "'ref' is not a full ref name: "
-		    "'%s'", ovm_event_quote(q, sizeof(q), s));
+		    "'%s'", ovm_quote(q, sizeof(q), s));
 	if (s == NULL && env_set(env->ref)) {
 		s = env->ref;
 		if (!full_ref_ok(s) && strict)
 			return ovm_err_set(c->err, OVM_EINPUT, "GITHUB_REF is "
 			    "not a full ref name: '%s'",
-			    ovm_event_quote(q, sizeof(q), s));
+			    ovm_quote(q, sizeof(q), s));
 		if (!full_ref_ok(s))
 			s = NULL;
 	}
@@ -470,7 +446,7 @@ ovm_event_from_github(struct ovm_event *out, const struct ovm_gh_env *env,
 	}
 	ev.name = dup_n(name, strlen(name));
 	if (ev.name == NULL) {
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 	if (ev.kind == OVM_EV_LOCAL)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/event.h"
-#include "core/event_int.h"
+#include "util/util.h"
 
 static enum ovm_event_kind
 kind_of(const char *name)
@@ -29,7 +29,7 @@ flag_oid(const char *flag, const char *v, struct ovm_err *err)
 	if (v == NULL || ovm_oid_is_valid(v))
 		return 0;
 	ovm_err_set(err, OVM_EINPUT, "%s '%s' is not a full object id", flag,
-	    ovm_event_quote(q, sizeof(q), v));
+	    ovm_quote(q, sizeof(q), v));
 	return ovm_err_hint(err, "give all 40 (SHA-1) or 64 (SHA-256) hex "
 	    "digits, e.g. from 'git rev-parse'");
 }
@@ -57,7 +57,7 @@ ovm_event_apply_flags(struct ovm_event *ev, const struct ovm_event_flags *fl,
 		kind = kind_of(fl->event);
 		if (kind == OVM_EV_OTHER) {
 			ovm_err_set(err, OVM_EINPUT, "unknown --event '%s'",
-			    ovm_event_quote(q, sizeof(q), fl->event));
+			    ovm_quote(q, sizeof(q), fl->event));
 			return ovm_err_hint(err, "use push, workflow_dispatch "
 			    "or local");
 		}
@@ -92,7 +92,7 @@ ovm_event_apply_flags(struct ovm_event *ev, const struct ovm_event_flags *fl,
 	    (fl->before != NULL && before == NULL) ||
 	    (fl->after != NULL && after == NULL) ||
 	    (b != NULL && (branch == NULL || ref == NULL))) {
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 

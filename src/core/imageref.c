@@ -373,7 +373,7 @@ ovm_imageref_parse(struct ovm_imageref *out, const char *ref,
 	if (out->path == NULL || (colon != NULL && out->tag == NULL) ||
 	    (at != NULL && out->digest == NULL)) {
 		ovm_imageref_free(out);
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 	rc = 0;

@@ -2,8 +2,8 @@
 #define OVM_JSON_INT_H
 
 /*
- * Internal to the JSON module: shared by json.c (the scanner) and
- * jsonstr.c (string tokens, UTF-8, JSON pointers).
+ * Internal to the JSON module, in its one direction: jsonstr.c (text)
+ * below json.c (the scanner) below jsontok.c (token reads).
  */
 
 #include <stddef.h>
@@ -19,6 +19,14 @@ long ovm_json_hex4(const char *p, size_t avail);
  */
 size_t ovm_json_utf8_seq(const unsigned char *p, size_t avail,
     uint32_t *cp_out);
+
+/*
+ * One character of a validated string body at p: its UTF-8 bytes go to b
+ * (*n of them, at most 4); returns the input bytes consumed, 0 if invalid
+ * (jsonstr.c).
+ */
+size_t ovm_json_decode_char(const char *p, const char *end, char b[4],
+    size_t *n);
 
 /*
  * 1 when s[0..len) is exactly one valid JSON string token (quotes

@@ -2,9 +2,8 @@
 #define OVM_JSONSTR_H
 
 /*
- * String tokens (decode, encode, member names), UTF-8, and JSON pointers
- * (RFC 6901) over the token view of json.h, under its policy.  Pure.
- * Included by json.h.
+ * The text level of JSON (jsonstr.c): member names, string encoding,
+ * UTF-8.  Pure.  Included by json.h.
  */
 
 #include <stddef.h>
@@ -17,14 +16,6 @@ struct ovm_json_tok;
 int ovm_json_key_equals(const char *buf, const struct ovm_json_tok *tok,
     const char *name, size_t name_len);
 
-/* * Decodes the string token at buf[off..off+len) (quotes included) to UTF-8.
- * *out is NUL-terminated; *out_len (may be NULL) counts the bytes, which
- * may include NUL from "\u0000".  Allocates *out.  OVM_EINPUT when the
- * token is not a valid JSON string, OVM_ENOMEM.
- */
-int ovm_json_string_decode(char **out, size_t *out_len, const char *buf,
-    size_t off, size_t len);
-
 /* * Appends the JSON string token for the len bytes at s (quotes included;
  * '"', '\\' and control characters escaped; UTF-8 kept as is) to
  * dst[0..cap); returns the token length (call with cap 0 to size it).
@@ -34,21 +25,5 @@ size_t ovm_json_string_encode(char *dst, size_t cap, const char *s,
 
 /* Whether the len bytes at s are valid UTF-8 (no overlongs, surrogates). */
 int ovm_json_utf8_valid(const char *s, size_t len);
-
-/* * The value at a JSON pointer (first member on duplicate names).  *count_out
- * (may be NULL) is how many members of the final object carry the last
- * name: 2 or more means duplicates.  Returns 0, OVM_ENOTFOUND, or
- * OVM_EINPUT when buf is not valid JSON.
- */
-int ovm_json_locate(struct ovm_json_tok *out, int *count_out, const char *buf,
-    size_t len, const char *pointer);
-
-/*
- * 1-based line of the value at a JSON pointer (RFC 6901: "/tracks/1/paths/0",
- * "~0" and "~1" escapes; "" is the root); 0 when it is not there or buf is
- * not valid JSON.  With duplicate names, the first member is taken, as
- * cJSON_GetObjectItem does.
- */
-int ovm_json_line_of(const char *buf, size_t len, const char *pointer);
 
 #endif

@@ -294,7 +294,7 @@ splice(char **out, size_t *out_len, const char *buf, size_t len,
 		total = total - spans[i].len + enc;
 	dst = malloc(total + 1);
 	if (dst == NULL)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	for (i = 0; i < n; i++) {
 		memcpy(dst + w, buf + at, spans[i].off - at);
 		w += spans[i].off - at;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/event_int.h"
+#include "util/util.h"
 #include "core/refname.h"
 
 static int
@@ -114,7 +114,7 @@ ovm_branch_name_check(const char *name, struct ovm_err *err)
 	else {
 		full = malloc(strlen(name) + sizeof("refs/heads/"));
 		if (full == NULL)
-			return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			return ovm_err_nomem(err);
 		strcpy(full, "refs/heads/");
 		strcat(full, name);
 		ok = ovm_refname_is_valid(full);
@@ -123,7 +123,7 @@ ovm_branch_name_check(const char *name, struct ovm_err *err)
 	if (ok)
 		return 0;
 	ovm_err_set(err, OVM_EINPUT, "'%s' is not a valid branch name",
-	    ovm_event_quote(q, sizeof(q), name));
+	    ovm_quote(q, sizeof(q), name));
 	return ovm_err_hint(err, "see git check-ref-format: no spaces, '..', "
 	    "'~^:?*[\\', control characters, '@{', a leading '-' or '.', "
 	    "a trailing '/', '.' or '.lock'");

@@ -80,7 +80,7 @@ ovm_git_open(struct ovm_repo **out, const char *path, struct ovm_err *err)
 	ensure_init();
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	rc = git_repository_open_ext(&r->repo, path != NULL ? path : ".", 0,
 	    NULL);
 	if (rc == GIT_ENOTFOUND) {
@@ -363,7 +363,7 @@ ovm_git_head(struct ovm_head *out, struct ovm_repo *r, struct ovm_err *err)
 	if (git_reference_is_branch(head)) {
 		out->branch = strdup(refname + strlen("refs/heads/"));
 		if (out->branch == NULL) {
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 			goto done;
 		}
 		if (git_branch_upstream_remote(&remote, r->repo, refname) == 0)
@@ -505,7 +505,7 @@ ovm_git_changed_paths(struct ovm_strv *out, struct ovm_repo *r, const char *a,
 
 		if (push_unique(out, d->old_file.path) < 0 ||
 		    push_unique(out, d->new_file.path) < 0) {
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 			goto done;
 		}
 	}
@@ -740,7 +740,7 @@ graph_get(size_t *out, struct graph *g, const git_oid *id,
 	return 0;
 oom:
 	git_odb_object_free(obj);
-	return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return ovm_err_nomem(err);
 }
 
 /* Max-heap on the committer date. */
@@ -864,7 +864,7 @@ walk_start(struct walk *w, struct ovm_repo *r, const git_oid *after,
 	if (g == NULL) {
 		g = calloc(1, sizeof(*g));
 		if (g == NULL)
-			return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			return ovm_err_nomem(err);
 		if (git_repository_odb(&g->odb, r->repo) < 0) {
 			free(g);
 			return git_fail(err, OVM_EGIT,
@@ -1032,7 +1032,7 @@ ovm_git_commit_info(char **msg_out, struct ovm_oid *parents, size_t *nparents,
 	if (msg_out != NULL) {
 		*msg_out = strdup(git_commit_message(c));
 		if (*msg_out == NULL)
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 	}
 	git_commit_free(c);
 	return rc;
@@ -1081,7 +1081,7 @@ ovm_git_blob_at(char **out, size_t *len_out, unsigned *mode_out,
 	len = (size_t)git_blob_rawsize(blob);
 	*out = malloc(len + 1);
 	if (*out == NULL) {
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 	memcpy(*out, git_blob_rawcontent(blob), len);
@@ -1229,7 +1229,7 @@ loose_tags(struct ovm_tagv *out, struct ovm_repo *r,
 		memcpy(name, prefix[want[0]], dl);
 		memcpy(name + dl, de->d_name, nlen + 1);
 		if (tagv_pushn(out, name, dl + nlen, "", 0) < 0)
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 	}
 	closedir(d);
 	return rc;
@@ -1414,7 +1414,7 @@ packed_tags(struct ovm_tagv *out, struct ovm_repo *r,
 			rc = ovm_tagv_push(out, nm, target.hex);
 		}
 		if (rc < 0)
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 	}
 	return rc;
 }
@@ -1429,7 +1429,7 @@ ovm_git_tags_with_prefix(struct ovm_tagv *out, struct ovm_repo *r,
 	int rc = 0;
 
 	if (want == NULL)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	/* Each directory once, for all the prefixes in it. */
 	for (i = 0; rc == 0 && i < n; i++) {
 		size_t dl = dir_len(prefix[i]);
@@ -1470,7 +1470,7 @@ ovm_git_tags_with_prefix(struct ovm_tagv *out, struct ovm_repo *r,
 	}
 	packed_close(&pf);
 	if (rc == 0 && ovm_tagv_take(out, &loose) < 0)
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 	ovm_tagv_free(&loose);
 	return rc;
 }
@@ -1489,7 +1489,7 @@ ovm_git_config_string(char **out, struct ovm_repo *r, const char *key,
 	rc = git_config_get_string_buf(&buf, cfg, key);
 	if (rc == 0) {
 		*out = strdup(buf.ptr);
-		rc = *out != NULL ? 0 : ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = *out != NULL ? 0 : ovm_err_nomem(err);
 	} else if (rc == GIT_ENOTFOUND) {
 		git_error_clear();
 		rc = 0;
@@ -1521,7 +1521,7 @@ ovm_git_user_identity(char **name_out, char **email_out, struct ovm_repo *r,
 		free(*name_out);
 		free(*email_out);
 		*name_out = *email_out = NULL;
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	}
 	return 0;
 }
@@ -1546,7 +1546,7 @@ ovm_git_commit_files(struct ovm_oid *out, struct ovm_repo *r,
 		return rc;
 	ups = calloc(n + 1, sizeof(*ups));
 	if (ups == NULL) {
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 	if (git_commit_tree(&ptree, pc) < 0) {
@@ -1655,7 +1655,7 @@ ovm_git_head_ref(char **out, struct ovm_repo *r, struct ovm_err *err)
 	    git_reference_symbolic_target(head) : "HEAD";
 	*out = strdup(t);
 	git_reference_free(head);
-	return *out != NULL ? 0 : ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return *out != NULL ? 0 : ovm_err_nomem(err);
 }
 
 int
@@ -1688,7 +1688,7 @@ ovm_git_path_dirty(struct ovm_repo *r, const char *hex, const char *path,
 	ie = git_index_get_bypath(idx, path, 0);
 	if (wd == NULL || asprintf(&full, "%s%s", wd, path) < 0) {
 		full = NULL;
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 	if (entry == NULL) {
@@ -1928,7 +1928,7 @@ ovm_git_remote_url(char **out, struct ovm_repo *r, const char *remote,
 	*out = strdup(url != NULL ? url : "");
 	git_remote_free(rem);
 	if (*out == NULL)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	ovm_redact_urls(*out);
 	return 0;
 }
@@ -2024,7 +2024,7 @@ ovm_git_ls_remote(struct ovm_tagv *tags_out, struct ovm_oid *tip_out,
 			struct ovm_tag *t;
 
 			if (base == NULL) {
-				rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+				rc = ovm_err_nomem(err);
 				break;
 			}
 			/* It follows its tag: look there first. */
@@ -2038,7 +2038,7 @@ ovm_git_ls_remote(struct ovm_tagv *tags_out, struct ovm_oid *tip_out,
 			continue;
 		}
 		if (ovm_tagv_push(tags_out, name + 10, hex.hex) < 0)
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 	}
 sort:
 	/* 100k tags are looked up by name: sorted, a binary search. */
@@ -2091,7 +2091,7 @@ ovm_git_push_ref(struct ovm_push_status *st, struct ovm_repo *r,
 	memset(st, 0, sizeof(*st));
 	cs.is_tag = strncmp(dst, "refs/tags/", 10) == 0;
 	if (asprintf(&spec, "%s:%s", src, dst) < 0)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	specs.strings = &spec;
 	specs.count = 1;
 	if (remote_lookup(&rem, r, ro->remote, err) < 0) {
@@ -2186,7 +2186,7 @@ ovm_git_extraheader(char **out, char **source_out, struct ovm_repo *r,
 			char *u = strndup(name + 5, len - 5 - strlen(".extraheader"));
 
 			if (u == NULL) {
-				rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+				rc = ovm_err_nomem(err);
 				goto done;
 			}
 			score = url_matches(u, url);
@@ -2213,7 +2213,7 @@ ovm_git_extraheader(char **out, char **source_out, struct ovm_repo *r,
 		    "git config") < 0)
 			*source_out = NULL;
 		if (*out == NULL || *source_out == NULL) {
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 			goto done;
 		}
 	}
@@ -2252,7 +2252,7 @@ ovm_git_head_reflog_message(char **out, struct ovm_repo *r, struct ovm_err *err)
 		*out = strdup(msg);
 		if (*out == NULL) {
 			git_reflog_free(log);
-			return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			return ovm_err_nomem(err);
 		}
 	}
 	git_reflog_free(log);
@@ -2284,5 +2284,5 @@ ovm_git_hooks_dir(char **out, struct ovm_repo *r, struct ovm_err *err)
 	}
 	git_buf_dispose(&buf);
 	git_config_free(cfg);
-	return *out != NULL ? 0 : ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return *out != NULL ? 0 : ovm_err_nomem(err);
 }

@@ -84,11 +84,11 @@ ovm_github_release_tags(struct ovm_tagv *out, const char *api_url,
 
 	if (asprintf(&url, "%s/repos/%s/releases?per_page=100", api_url,
 	    owner_repo) < 0)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	if (token != NULL && token[0] != '\0') {
 		if (asprintf(&auth, "Authorization: Bearer %s", token) < 0) {
 			free(url);
-			return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			return ovm_err_nomem(err);
 		}
 		hdrs[2] = auth;
 	}
@@ -140,7 +140,7 @@ ovm_github_release_tags(struct ovm_tagv *out, const char *api_url,
 			    "prerelease")))
 				continue;
 			if (ovm_tagv_push(out, tag->valuestring, "") < 0) {
-				rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+				rc = ovm_err_nomem(err);
 				break;
 			}
 		}

@@ -232,14 +232,14 @@ ovm_http_request(struct ovm_http_resp *out, const struct ovm_http_req *req,
 	safe = ovm_http_redact(req->url);
 	c = cu.easy_init();
 	if (c == NULL || safe == NULL) {
-		rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 	for (i = 0; req->headers != NULL && req->headers[i] != NULL; i++) {
 		struct curl_slist *n = cu.slist_append(hdrs, req->headers[i]);
 
 		if (n == NULL) {
-			rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			rc = ovm_err_nomem(err);
 			goto done;
 		}
 		hdrs = n;

@@ -23,7 +23,7 @@
 static int
 nomem(struct ovm_err *err)
 {
-	return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return ovm_err_nomem(err);
 }
 
 int

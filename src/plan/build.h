@@ -2,9 +2,9 @@
 #define OVM_PLAN_BUILD_H
 
 /*
- * Internal to the plan builder (plan.c, plan_facts.c, plan_tags.c,
- * plan_actions.c): the per-track context, the builder, and the functions
- * they share.  Not a public interface.
+ * Internal to the plan builder (the files of plan/ but inputs.c, load.c, remote.c):
+ * the per-track context, the builder, and the functions its files share.
+ * Not a public interface.
  */
 
 #include <stdint.h>
@@ -55,34 +55,46 @@ struct builder {
 	struct ovm_err *err;
 };
 
-/* plan.c */
-char *plan_first_line(const char *msg);
-int plan_nomem(struct ovm_err *err);
+/*
+ * The builder's files, lowest first; each calls only the ones above it
+ * in this list (doc/architecture.md).
+ */
 
-/* plan_actions.c */
+/* vfile.c: version files, the regular-blob check, a track's input error */
+int plan_track_error(struct tctx *tc, const struct ovm_err *e);
+int plan_vf_version(char **out, const struct ovm_version_file *vf, const char *buf,
+    size_t len, struct ovm_err *err);
+int plan_vf_set(char **out, size_t *out_len, const struct ovm_version_file *vf,
+    const char *buf, size_t len, const char *v, struct ovm_err *err);
+const struct ovm_version_file *plan_find_vf(const struct ovm_track *t,
+    const char *path);
+int plan_is_regular(unsigned mode);
+
+/* family.c: the tag families, their release versions, previous */
+int plan_load_tags(struct ovm_tagv *out, struct builder *b,
+    struct ovm_template **tpl, size_t n);
+int plan_relver_cmp(const struct relver *a, const struct relver *b);
+void plan_relver_of(struct relver *out, const struct ovm_semver *v);
+int plan_load_family(struct builder *b, struct tctx *tc);
+int plan_tag_lookup(struct builder *b, const char *name, struct ovm_oid *target);
+int plan_previous_below(struct builder *b, struct tctx *tc, const char *version);
+
+/* version.c: the version of a track */
 int plan_compute_version(struct builder *b, struct tctx *tc);
-int plan_track_actions(struct builder *b, struct tctx *tc);
 
-/* plan_facts.c */
+/* facts.c: stage A's facts */
+int plan_load_changed(struct builder *b, struct tctx *tcs, size_t n);
 int plan_fact_changed(struct builder *b, struct tctx *tc);
 int plan_fact_head_bump(struct builder *b, struct tctx *tc);
 int plan_fact_range_token(struct builder *b, struct tctx *tc);
-int plan_fact_unreleased(struct builder *b, struct tctx *tc);
 int plan_fact_version_only(struct builder *b, struct tctx *tc);
-int plan_is_regular(unsigned mode);
-int plan_load_changed(struct builder *b, struct tctx *tcs, size_t n);
-int plan_vf_set(char **out, size_t *out_len, const struct ovm_version_file *vf,
-    const char *buf, size_t len, const char *v, struct ovm_err *err);
-int plan_vf_version(char **out, const struct ovm_version_file *vf, const char *buf,
-    size_t len, struct ovm_err *err);
+int plan_fact_unreleased(struct builder *b, struct tctx *tc);
 
-/* plan_tags.c */
+/* released.c: stage B's facts */
 int plan_fact_released(struct builder *b, struct tctx *tc);
 int plan_fact_tag_state(struct builder *b, struct tctx *tc);
-int plan_load_family(struct builder *b, struct tctx *tc);
-int plan_previous_below(struct builder *b, struct tctx *tc, const char *version);
-int plan_relver_cmp(const struct relver *a, const struct relver *b);
-int plan_tag_lookup(struct builder *b, const char *name, struct ovm_oid *target);
-void plan_relver_of(struct relver *out, const struct ovm_semver *v);
+
+/* actions.c: the file edits, the commit and the tags of a decided track */
+int plan_track_actions(struct builder *b, struct tctx *tc);
 
 #endif

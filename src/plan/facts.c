@@ -62,14 +62,14 @@ plan_load_changed(struct builder *b, struct tctx *tcs, size_t n)
 		if (add_prefixes(&specs, &all, tcs[i].paths) < 0 ||
 		    add_prefixes(&specs, &all, tcs[i].watch) < 0) {
 			ovm_strv_free(&specs);
-			return plan_nomem(b->err);
+			return ovm_err_nomem(b->err);
 		}
 	}
 	if (b->p->config_path != NULL &&
 	    !ovm_strv_contains(&specs, b->p->config_path) &&
 	    ovm_strv_push(&specs, b->p->config_path) < 0) {
 		ovm_strv_free(&specs);
-		return plan_nomem(b->err);
+		return ovm_err_nomem(b->err);
 	}
 	rc = ovm_git_changed_paths(&b->changed, b->repo, b->before, b->after,
 	    all ? NULL : (const char *const *)specs.v, all ? 0 : specs.n, b->err);
@@ -97,50 +97,12 @@ plan_fact_changed(struct builder *b, struct tctx *tc)
 		if (watch)
 			tc->f.watch_changed = 1;
 		if ((trig || watch) && ovm_strv_push(&tc->pt->changed, path) < 0)
-			return plan_nomem(b->err);
+			return ovm_err_nomem(b->err);
 	}
 	return 0;
 }
 
 /* ---- version files --------------------------------------------------- */
-
-int
-plan_vf_version(char **out, const struct ovm_version_file *vf, const char *buf,
-    size_t len, struct ovm_err *err)
-{
-	if (vf->format == OVM_VF_NPM_LOCK)
-		return ovm_npmlock_version(out, buf, len, vf->path, err);
-	return ovm_pkgjson_version(out, buf, len, vf->path, err);
-}
-
-int
-plan_vf_set(char **out, size_t *out_len, const struct ovm_version_file *vf,
-    const char *buf, size_t len, const char *v, struct ovm_err *err)
-{
-	int changed = 0;
-
-	if (vf->format == OVM_VF_NPM_LOCK)
-		return ovm_npmlock_set_version(out, out_len, &changed, buf, len, v,
-		    vf->path, err);
-	return ovm_pkgjson_set_version(out, out_len, buf, len, v, vf->path, err);
-}
-
-static const struct ovm_version_file *
-find_vf(const struct ovm_track *t, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_version_files; i++)
-		if (strcmp(t->version_files[i].path, path) == 0)
-			return &t->version_files[i];
-	return NULL;
-}
-
-int
-plan_is_regular(unsigned mode)
-{
-	return mode == 0100644 || mode == 0100755;
-}
 
 /*
  * 1 when the bytes at `to` are exactly the bytes at `from` with the version
@@ -202,7 +164,7 @@ any_tag_of(struct builder *b, struct tctx *tc, const char *version)
 		int found;
 
 		if (ovm_template_format(&name, tc->tag_tpl[i], version) < 0)
-			return plan_nomem(b->err);
+			return ovm_err_nomem(b->err);
 		found = plan_tag_lookup(b, name, &target);
 		free(name);
 		if (found)
@@ -219,11 +181,11 @@ plan_fact_head_bump(struct builder *b, struct tctx *tc)
 	size_t np = 0, i;
 	const char *ver;
 	size_t vlen;
-	char *line = plan_first_line(b->head_message);
+	char *line = ovm_first_line(b->head_message);
 	int rc = 0, own = 1;
 
 	if (line == NULL)
-		return plan_nomem(b->err);
+		return ovm_err_nomem(b->err);
 	if (!ovm_template_match(tc->commit_tpl, line, strlen(line), &ver, &vlen)) {
 		free(line);
 		return 0;
@@ -232,7 +194,7 @@ plan_fact_head_bump(struct builder *b, struct tctx *tc)
 	tc->head_bump_version = strndup(ver, vlen);
 	free(line);
 	if (tc->head_bump_version == NULL)
-		return plan_nomem(b->err);
+		return ovm_err_nomem(b->err);
 	/* Verifiably ours: one parent, only the version files set to V. */
 	rc = ovm_git_commit_info(NULL, parents, &np, b->repo, b->after, b->err);
 	if (rc < 0)
@@ -244,7 +206,7 @@ plan_fact_head_bump(struct builder *b, struct tctx *tc)
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < paths.n && own; i++) {
-		const struct ovm_version_file *vf = find_vf(tc->t, paths.v[i]);
+		const struct ovm_version_file *vf = plan_find_vf(tc->t, paths.v[i]);
 
 		own = vf != NULL && only_version_differs(b, vf, parents[0].hex,
 		    b->after, tc->head_bump_version) == 1;
@@ -308,7 +270,7 @@ plan_fact_version_only(struct builder *b, struct tctx *tc)
 
 		if (ovm_pathfilter_match(tc->paths, path) != 1)
 			continue;
-		vf = find_vf(tc->t, path);
+		vf = plan_find_vf(tc->t, path);
 		if (vf == NULL)
 			return 0;
 		if (ovm_git_blob_at(&buf, &len, &mode, b->repo, b->after, path,
@@ -351,7 +313,7 @@ unreleased_cb(const char *hex, const char *msg, void *ctx)
 
 	if (u->tc->t->skip_token != NULL && strstr(msg, u->tc->t->skip_token))
 		return 0;
-	line = plan_first_line(msg);
+	line = ovm_first_line(msg);
 	if (line == NULL)
 		return u->err = OVM_ENOMEM;
 	if (u->tc->commit_tpl != NULL)
@@ -397,7 +359,7 @@ plan_fact_unreleased(struct builder *b, struct tctx *tc)
 	    !ovm_git_has_commit(b->repo, target.hex))
 		return 0;
 	if (add_prefixes(&u.specs, &all, tc->paths) < 0)
-		return plan_nomem(b->err);
+		return ovm_err_nomem(b->err);
 	if (all)
 		ovm_strv_free(&u.specs);
 	/* One pruned tree diff first: most of the time nothing changed. */
@@ -414,7 +376,7 @@ plan_fact_unreleased(struct builder *b, struct tctx *tc)
 	if (rc < 0)
 		return rc;
 	if (u.err < 0)
-		return plan_nomem(b->err);
+		return ovm_err_nomem(b->err);
 	tc->f.unreleased_changes = u.found;
 	return 0;
 }

@@ -27,7 +27,7 @@ resolve_rev(char **out, struct ovm_repo *repo, const char *flag,
 		return ovm_err_prefix(err, "%s", flag);
 	}
 	*out = strdup(oid.hex);
-	return *out != NULL ? 0 : ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return *out != NULL ? 0 : ovm_err_nomem(err);
 }
 
 static int
@@ -111,7 +111,7 @@ resolve_local(struct ovm_inputs *in, struct ovm_repo *repo,
 	return 0;
 nomem:
 	ovm_head_free(&head);
-	return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return ovm_err_nomem(err);
 }
 
 int
@@ -129,7 +129,7 @@ ovm_inputs_resolve(struct ovm_inputs *out, struct ovm_repo *repo,
 	out->in_ci = actions != NULL && strcmp(actions, "true") == 0;
 	out->remote = strdup(fl->remote != NULL ? fl->remote : cfg->remote);
 	if (out->remote == NULL)
-		return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+		return ovm_err_nomem(err);
 	if (out->in_ci) {
 		rc = ovm_event_load_github(&out->ev, err);
 		if (rc < 0)
@@ -206,7 +206,7 @@ ovm_inputs_resolve(struct ovm_inputs *out, struct ovm_repo *repo,
 	rc = 0;
 	goto done;
 nomem:
-	rc = ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	rc = ovm_err_nomem(err);
 done:
 	free(before);
 	free(after);

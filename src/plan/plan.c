@@ -19,23 +19,6 @@
 #include "util/util.h"
 #include "core/versions.h"
 
-int
-plan_nomem(struct ovm_err *err)
-{
-	return ovm_err_set(err, OVM_ENOMEM, "out of memory");
-}
-
-/* First line of a message, without the newline (malloc'd). */
-char *
-plan_first_line(const char *msg)
-{
-	size_t n = strcspn(msg, "\n");
-
-	if (n > 0 && msg[n - 1] == '\r')
-		n--;
-	return strndup(msg, n);
-}
-
 /* ---- building ------------------------------------------------------------ */
 
 static int
@@ -47,7 +30,7 @@ compile_tpls(struct ovm_template ***out, const struct ovm_strv *sv,
 
 	*out = calloc(sv->n + 1, sizeof(**out));
 	if (*out == NULL)
-		return plan_nomem(err);
+		return ovm_err_nomem(err);
 	for (i = 0; i < sv->n; i++) {
 		rc = ovm_template_compile(&(*out)[i], sv->v[i], 0, err);
 		if (rc < 0)
@@ -139,7 +122,7 @@ gather(struct builder *b, struct tctx *tcs, size_t n, struct tctx *tc,
 		if (rc < 0 && rc != OVM_ENOMEM && !tc->t->catch_up) {
 			if (ovm_strv_pushf(&tc->pt->warnings, "cannot check for "
 			    "unreleased changes: %s", b->err->msg) < 0)
-				return plan_nomem(b->err);
+				return ovm_err_nomem(b->err);
 			ovm_err_clear(b->err);
 			tc->f.unreleased_changes = 0;
 			rc = 0;
@@ -218,7 +201,7 @@ decide_track(struct builder *b, struct tctx *tcs, size_t n, struct tctx *tc)
 	    "no release took (a replaced CI run?); set \"catch_up\": true or "
 	    "dispatch a release", pt->cfg->name,
 	    pt->previous != NULL ? pt->previous : "") < 0)
-		return plan_nomem(b->err);
+		return ovm_err_nomem(b->err);
 	if (v.reason == OVM_R_BEFORE_UNAVAILABLE) {
 		ovm_err_set(&pt->err, OVM_EENV,
 		    "'before' %s is not in this repository (a force-push dropped "
@@ -246,7 +229,7 @@ decide_track(struct builder *b, struct tctx *tcs, size_t n, struct tctx *tc)
 	    ovm_strv_pushf(&pt->notices, "%s %s is already tagged on an earlier "
 	    "commit: the Dockerfile changed but its FROM tag did not",
 	    pt->cfg->name, pt->version) < 0)
-		return plan_nomem(b->err);
+		return ovm_err_nomem(b->err);
 	rc = plan_track_actions(b, tc);
 	if (rc < 0 && pt->exit_code == 0)
 		return rc;
@@ -304,7 +287,7 @@ ovm_plan_build(struct ovm_plan *out, struct ovm_repo *repo,
 	out->tracks = calloc(n + 1, sizeof(*out->tracks));
 	tcs = calloc(n + 1, sizeof(*tcs));
 	if (out->tracks == NULL || tcs == NULL) {
-		rc = plan_nomem(err);
+		rc = ovm_err_nomem(err);
 		goto done;
 	}
 	for (i = 0; i < cfg->n_tracks; i++) {

@@ -116,15 +116,6 @@ void ovm_plan_free(struct ovm_plan *p);
 /* The exit status SPEC 6 asks for: the most severe track, 4 > 3 > 2 > 1. */
 int ovm_plan_exit_code(const struct ovm_plan *p);
 
-/* Output forms. */
-int ovm_plan_print_human(FILE *f, const struct ovm_plan *p, int color,
-    int utf8);
-int ovm_plan_print_json(FILE *f, const struct ovm_plan *p, int run);
-int ovm_plan_write_github_output(FILE *f, const struct ovm_plan *p,
-    int single_track, struct ovm_err *err);
-int ovm_plan_write_step_summary(FILE *f, const struct ovm_plan *p);
-void ovm_plan_print_annotations(FILE *f, const struct ovm_plan *p);
-
 /*
  * Recomputes a from_tags track's release on a new parent (a racing push
  * moved the branch): previous from tags, version, file edits, the commit

@@ -122,3 +122,9 @@ ovm_err_exit_code(int code)
 		return 3;
 	}
 }
+
+int
+ovm_err_nomem(struct ovm_err *err)
+{
+	return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+}

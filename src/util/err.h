@@ -66,4 +66,7 @@ void ovm_err_clear(struct ovm_err *err);
 /* SPEC section 6 exit status for an error code (0 for OVM_OK). */
 int ovm_err_exit_code(int code);
 
+/* OVM_ENOMEM with the message "out of memory". */
+int ovm_err_nomem(struct ovm_err *err);
+
 #endif

@@ -190,7 +190,7 @@ ovm_read_file(char **out, size_t *len_out, const char *path,
 		if (ovm_buf_add(&b, chunk, n) < 0) {
 			fclose(f);
 			ovm_buf_free(&b);
-			return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+			return ovm_err_nomem(err);
 		}
 	}
 	if (ferror(f)) {
@@ -222,4 +222,34 @@ ovm_parse_count(long *out, const char *s, long min, long max)
 		return OVM_EINPUT;
 	*out = v;
 	return 0;
+}
+
+char *
+ovm_first_line(const char *msg)
+{
+	size_t n = strcspn(msg, "\n");
+
+	if (n > 0 && msg[n - 1] == '\r')
+		n--;
+	return strndup(msg, n);
+}
+
+const char *
+ovm_quote(char *buf, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s != '\0' && o + 8 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+	}
+	if (*s != '\0')
+		memcpy(buf + o, "...", 4);
+	else
+		buf[o] = '\0';
+	return buf;
 }

@@ -5,7 +5,6 @@
 
 #include <stddef.h>
 
-#include "core/config.h"
 #include "util/err.h"
 
 /* A growable, always NUL-terminated byte buffer (git's strbuf). */
@@ -29,8 +28,26 @@ void ovm_buf_free(struct ovm_buf *b);
 /* A copy of s with control characters (< 0x20, 0x7f) as \xNN (malloc'd). */
 char *ovm_escape_ctrl(const char *s);
 
+/* The first line of a message, without its newline or CR (malloc'd). */
+char *ovm_first_line(const char *msg);
+
+/*
+ * s for a message, in buf: printable ASCII kept, anything else (and '\\')
+ * as \xNN, cut with "..." when it does not fit; returns buf.  A value from
+ * a payload or a repository cannot break a line (or a "::error::" command).
+ */
+const char *ovm_quote(char *buf, size_t size, const char *s);
+
 /* strdup that returns NULL for NULL. */
 char *ovm_strdup(const char *s);
+
+/* A vector of owned strings. */
+struct ovm_strv {
+	char **v;
+	size_t n;
+};
+
+#define OVM_STRV_INIT { NULL, 0 }
 
 int ovm_strv_push(struct ovm_strv *sv, const char *s);
 int ovm_strv_pushf(struct ovm_strv *sv, const char *fmt, ...)

@@ -12,6 +12,7 @@
  */
 #include "fuzz.h"
 
+#include "cli/out.h"
 #include "plan/plan.h"
 
 #define N_KEYS 10

@@ -99,7 +99,7 @@ check_row(const struct corpus_row *r, unsigned flags)
 	struct ovm_dockerfile_from f;
 	struct ovm_err err = OVM_ERR_INIT;
 	char rel[256], *buf;
-	size_t len;
+	size_t len = 0;
 	int rc;
 
 	snprintf(rel, sizeof(rel), CORPUS "/%s", r->file);
@@ -139,7 +139,7 @@ test_corpus_row_strict(void **state)
 	struct ovm_dockerfile_from f;
 	struct ovm_err err = OVM_ERR_INIT;
 	char rel[256], *buf;
-	size_t i, len;
+	size_t i, len = 0;
 	int rc;
 
 	if (!has_rule(r, "UNSET-EMPTY")) {
@@ -202,7 +202,7 @@ static int
 load_corpus(void)
 {
 	char *tsv, *line, *next, *f[9], path[4096];
-	size_t len;
+	size_t len = 0;
 	int n;
 
 	snprintf(path, sizeof(path), "%s/" CORPUS "/expected.tsv",

@@ -33,7 +33,7 @@ df_fail_at(struct ovm_err *err, const char *path, int line, const char *hint,
 int
 df_oom(struct ovm_err *err)
 {
-	return ovm_err_set(err, OVM_ENOMEM, "out of memory");
+	return ovm_err_nomem(err);
 }
 
 /* ---- physical lines and directives (parser.go) ---------------------- */
