@@ -30,7 +30,6 @@ struct ovm_opts {
 	const char *remote;
 	int online, no_fetch, no_push, annotate;
 	int uninstall, force, latest;
-	int hook;			/* run called by the hook (tag mode) */
 	const char *github;
 	int argc;			/* positional arguments after the command */
 	char **argv;
@@ -62,10 +61,12 @@ int cmd_install_hook(const struct ovm_opts *o);
 int cmd_version(const struct ovm_opts *o);
 int cmd_help(const struct ovm_opts *o);
 
-/* Refuses --track names the configuration lacks (OVM_EUSAGE). */
-struct ovm_config;
-int ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_opts *o,
-    struct ovm_err *err);
+/* The release operation's options from the command line (cmd_run.c). */
+struct ovm_release_opts;
+struct ovm_release;
+void cli_release_opts(struct ovm_release_opts *ro, const struct ovm_opts *o);
+/* The stale lock reclaimed, the credential's source (unless quiet). */
+void cli_release_report(const struct ovm_release *r, int quiet);
 
 /* 1 when stdout is a terminal and NO_COLOR is unset. */
 int ovm_use_color(void);

@@ -57,7 +57,7 @@ cmd_check_image(const struct ovm_opts *o)
 	if (rc == 0)
 		rc = ovm_load_repo_config(&cfg, repo, o->config, &err);
 	if (rc == 0)
-		rc = ovm_check_tracks(&cfg, o, &err);
+		rc = ovm_check_tracks(&cfg, &o->tracks, &err);
 	if (rc == 0)
 		rc = ovm_git_resolve(&at, repo, o->after != NULL ? o->after : "HEAD",
 		    &err);

@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "plan/load.h"
 #include "plan/inputs.h"
-#include "apply/lock.h"
+#include "apply/release.h"
 #include "plan/plan.h"
 #include "util/util.h"
 
@@ -136,6 +136,64 @@ done:
 	return rc;
 }
 
+/* Tag mode of the hook: what was made locally, and how to push it. */
+static void
+hook_summary(const struct ovm_plan *p, const char *remote)
+{
+	struct ovm_buf cmd = OVM_BUF_INIT;
+	size_t i, j;
+	int any = 0;
+
+	ovm_buf_printf(&cmd, "git push %s %s", remote, p->ev.branch);
+	for (i = 0; i < p->n_tracks; i++) {
+		const struct ovm_plan_track *t = &p->tracks[i];
+
+		if (t->exit_code != 0) {
+			ovm_cli_warn("post-commit: %s: %s", t->cfg->name, t->err.msg);
+			continue;
+		}
+		if (t->result != OVM_RES_RELEASED && t->result != OVM_RES_COMPLETED)
+			continue;
+		any = 1;
+		printf("ovm-release: %s %s tagged locally%s%.12s\n", t->cfg->name,
+		    t->version, t->commit_id.hex[0] ? " on bump commit " : "",
+		    t->commit_id.hex);
+		for (j = 0; j < t->n_tags; j++)
+			if (t->tags[j].made)
+				ovm_buf_printf(&cmd, " && git push %s refs/tags/%s",
+				    remote, t->tags[j].name);
+	}
+	if (any)
+		printf("ovm-release: push with: %s\n", cmd.ptr);
+	ovm_buf_free(&cmd);
+}
+
+/*
+ * Tag mode: the release made locally, nothing fetched or pushed, and one
+ * warning line at most on failure (the hook never fails a commit).
+ */
+static void
+tag_mode(const struct ovm_opts *o)
+{
+	struct ovm_release_opts ro;
+	struct ovm_release r;
+	struct ovm_err err = OVM_ERR_INIT;
+	int rc;
+
+	cli_release_opts(&ro, o);
+	ro.no_fetch = ro.no_push = 1;
+	ro.hook = 1;
+	rc = ovm_release_prepare(&r, &ro, &err);
+	cli_release_report(&r, 1);
+	if (rc == 0)
+		rc = ovm_release_apply(&r, &err);
+	if (rc == 0)
+		hook_summary(&r.plan, r.in.remote);
+	else
+		ovm_cli_warn("post-commit: %s", err.msg);
+	ovm_release_free(&r);
+}
+
 int
 cmd_hook(const struct ovm_opts *o)
 {
@@ -166,15 +224,10 @@ cmd_hook(const struct ovm_opts *o)
 	 */
 	if (rc == 0 && strcmp(cfg.hook_mode, "tag") == 0 &&
 	    on_release_branch(repo, &cfg)) {
-		struct ovm_opts ro = *o;
-
 		ovm_config_free(&cfg);
 		ovm_git_close(repo);
 		repo = NULL;
-		ro.no_fetch = ro.no_push = 1;
-		ro.hook = 1;
-		ro.argc = 0;
-		(void)cmd_run(&ro);
+		tag_mode(o);
 		return 0;
 	}
 	if (rc == 0)

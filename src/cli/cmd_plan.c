@@ -37,7 +37,7 @@ cmd_plan(const struct ovm_opts *o)
 	if (rc == 0)
 		rc = ovm_load_repo_config(&cfg, repo, o->config, &err);
 	if (rc == 0)
-		rc = ovm_check_tracks(&cfg, o, &err);
+		rc = ovm_check_tracks(&cfg, &o->tracks, &err);
 	if (rc == 0)
 		rc = ovm_inputs_resolve(&in, repo, &cfg, &fl, &err);
 	if (rc < 0) {

@@ -47,21 +47,6 @@ ovm_cli_warn(const char *fmt, ...)
 	free(s);
 }
 
-/* Refuses --track names the configuration does not have. */
-int
-ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_opts *o,
-    struct ovm_err *err)
-{
-	size_t i;
-
-	for (i = 0; i < o->tracks.n; i++)
-		if (ovm_config_track(cfg, o->tracks.v[i]) == NULL)
-			return ovm_err_set(err, OVM_EUSAGE,
-			    "--track '%s': no such track in the configuration",
-			    o->tracks.v[i]);
-	return 0;
-}
-
 int
 ovm_use_color(void)
 {

@@ -107,3 +107,45 @@ ovm_config_watch_path(struct ovm_repo *repo, const char *file)
 	free(abs);
 	return res;
 }
+
+int
+ovm_load_commit_config(struct ovm_config *out, struct ovm_repo *repo,
+    const char *commit, const char *file, struct ovm_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	unsigned mode = 0;
+	int rc;
+
+	if (file != NULL)
+		return ovm_load_repo_config(out, repo, file, err);
+	rc = ovm_git_blob_at(&buf, &len, &mode, repo, commit, OVM_CONFIG_FILE,
+	    err);
+	if (rc == OVM_ENOTFOUND)
+		return ovm_config_load(out, NULL, 0, NULL, err);
+	if (rc < 0)
+		return rc;
+	if (buf == NULL) {
+		ovm_err_set(err, OVM_ECONFIG, "%s at %.12s is not a regular "
+		    "file (mode %06o)", OVM_CONFIG_FILE, commit, mode);
+		return ovm_err_hint(err, "commit the configuration itself, not a "
+		    "link to it, or pass --config FILE");
+	}
+	rc = ovm_config_load(out, buf, len, OVM_CONFIG_FILE, err);
+	free(buf);
+	return rc;
+}
+
+int
+ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_strv *only,
+    struct ovm_err *err)
+{
+	size_t i;
+
+	for (i = 0; only != NULL && i < only->n; i++)
+		if (ovm_config_track(cfg, only->v[i]) == NULL)
+			return ovm_err_set(err, OVM_EUSAGE,
+			    "--track '%s': no such track in the configuration",
+			    only->v[i]);
+	return 0;
+}

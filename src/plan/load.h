@@ -28,4 +28,16 @@ int ovm_load_worktree_config(struct ovm_config *out, const char *dir,
 /* The configuration path to watch, repository-relative (malloc'd). */
 char *ovm_config_watch_path(struct ovm_repo *repo, const char *file);
 
+/*
+ * The configuration of a commit (SPEC 3.1): file (--config) when given,
+ * else the commit's own .ovm-release.json (a regular file, mode 100644),
+ * else the embedded default.
+ */
+int ovm_load_commit_config(struct ovm_config *out, struct ovm_repo *repo,
+    const char *commit, const char *file, struct ovm_err *err);
+
+/* Refuses --track names the configuration lacks (OVM_EUSAGE). */
+int ovm_check_tracks(const struct ovm_config *cfg, const struct ovm_strv *only,
+    struct ovm_err *err);
+
 #endif
