@@ -7,9 +7,9 @@
  * on the remote branch; races retried on the new tip.
  */
 
+#include "apply/lock.h"
 #include "core/config.h"
 #include "git/git.h"
-#include "apply/lock.h"
 #include "plan/plan.h"
 
 struct ovm_apply_opts {

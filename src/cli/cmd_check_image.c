@@ -9,10 +9,10 @@
 #include <cJSON.h>
 
 #include "cli/cli.h"
-#include "plan/load.h"
 #include "core/dockerfile/dockerfile.h"
 #include "git/git.h"
 #include "net/registry.h"
+#include "plan/load.h"
 #include "util/util.h"
 
 /* Reads and parses the track's Dockerfile at commit (SPEC 2.1 rules). */

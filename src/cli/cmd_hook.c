@@ -9,10 +9,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/cli.h"
-#include "plan/load.h"
-#include "plan/inputs.h"
 #include "apply/release.h"
+#include "cli/cli.h"
+#include "plan/inputs.h"
+#include "plan/load.h"
 #include "plan/plan.h"
 #include "util/util.h"
 

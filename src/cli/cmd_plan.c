@@ -3,13 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "plan/load.h"
-#include "plan/remote.h"
-#include "plan/inputs.h"
 #include "apply/lock.h"
+#include "cli/cli.h"
 #include "cli/out.h"
+#include "plan/inputs.h"
+#include "plan/load.h"
 #include "plan/plan.h"
+#include "plan/remote.h"
 
 int
 cmd_plan(const struct ovm_opts *o)

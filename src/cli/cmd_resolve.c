@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "plan/load.h"
-#include "plan/remote.h"
-#include "net/github.h"
 #include "core/pattern.h"
 #include "core/versions.h"
+#include "net/github.h"
+#include "plan/load.h"
+#include "plan/remote.h"
 
 int
 cmd_resolve(const struct ovm_opts *o)

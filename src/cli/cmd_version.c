@@ -2,9 +2,9 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "core/pattern.h"
 #include "git/git.h"
 #include "net/http.h"
-#include "core/pattern.h"
 
 #include <cJSON.h>
 

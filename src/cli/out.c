@@ -9,8 +9,8 @@
 
 #include <cJSON.h>
 
-#include "plan/plan.h"
 #include "cli/out.h"
+#include "plan/plan.h"
 #include "util/util.h"
 
 const char *

@@ -14,10 +14,10 @@
 
 #include <stddef.h>
 
-#include "util/err.h"
 #include "core/event_flags.h"	/* the overrides: ovm_event_apply_flags */
 #include "core/refname.h"	/* object ids and ref names */
 #include "core/skipmark.h"	/* skip markers of the head message */
+#include "util/err.h"
 
 enum ovm_event_kind { OVM_EV_OTHER = 0, OVM_EV_PUSH, OVM_EV_DISPATCH, OVM_EV_LOCAL };
 

@@ -24,9 +24,9 @@
 
 #include <cJSON.h>
 
-#include "util/err.h"
 #include "core/jsonstr.h"	/* member names, encoding, UTF-8 */
 #include "core/jsontok.h"	/* string tokens decoded, pointers */
+#include "util/err.h"
 
 /* Containers nested deeper than this are refused (cJSON's own is 1000). */
 #define OVM_JSON_MAX_DEPTH 512

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/util.h"
 #include "core/refname.h"
+#include "util/util.h"
 
 static int
 is_hex(int c)

@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 
-#include "util/err.h"
 #include "core/semver.h"
+#include "util/err.h"
 
 struct ovm_template;	/* opaque */
 

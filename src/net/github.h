@@ -7,8 +7,8 @@
  * turned into a message with the reset time.
  */
 
-#include "util/err.h"
 #include "git/git.h"
+#include "util/err.h"
 
 /* Published (non-draft, non-prerelease) releases' tag names, into out. */
 int ovm_github_release_tags(struct ovm_tagv *out, const char *api_url,

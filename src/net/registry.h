@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "util/err.h"
 #include "core/imageref.h"
+#include "util/err.h"
 
 struct ovm_bearer {
 	char *realm, *service, *scope;

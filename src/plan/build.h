@@ -10,13 +10,13 @@
 #include <stdint.h>
 
 #include "core/config.h"
-#include "git/git.h"
-#include "core/pattern.h"
-#include "plan/plan.h"
 #include "core/pathfilter.h"
+#include "core/pattern.h"
 #include "core/policy.h"
 #include "core/semver.h"
 #include "core/template.h"
+#include "git/git.h"
+#include "plan/plan.h"
 #include "util/util.h"
 
 /* A release version: no pre-release, so the numbers order it. */

@@ -13,11 +13,11 @@
 #include "core/dockerfile/dockerfile.h"
 #include "core/pattern.h"
 #include "core/pkgjson.h"
-#include "plan/plan.h"
-#include "plan/build.h"
 #include "core/semver.h"
-#include "util/util.h"
 #include "core/versions.h"
+#include "plan/build.h"
+#include "plan/plan.h"
+#include "util/util.h"
 
 /* ---- building ------------------------------------------------------------ */
 

@@ -11,8 +11,8 @@
 
 #include "core/config.h"
 #include "core/event.h"
-#include "git/git.h"
 #include "core/policy.h"
+#include "git/git.h"
 
 enum ovm_tag_state {
 	OVM_TAG_CREATE,		/* will be created */

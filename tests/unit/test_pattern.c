@@ -18,8 +18,8 @@
  */
 #include "testutil.h"
 
-#include "util/err.h"
 #include "core/pattern.h"
+#include "util/err.h"
 
 #define MAXPAT 4
 

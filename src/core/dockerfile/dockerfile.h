@@ -35,8 +35,8 @@
 
 #include <stddef.h>
 
-#include "util/err.h"
 #include "core/imageref.h"
+#include "util/err.h"
 
 #define OVM_DF_STRICT 0x1
 
