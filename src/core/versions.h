@@ -7,7 +7,7 @@
 
 #include "core/pattern.h"
 #include "core/semver.h"
-#include "git/git.h"
+#include "core/tagv.h"
 
 /* 1 when name matches one of tpl and its version is a release (out set). */
 int ovm_family_release_of(struct ovm_semver *out,

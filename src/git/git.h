@@ -8,14 +8,11 @@
 
 #include <stddef.h>
 
+#include "core/tagv.h"
 #include "util/err.h"
 #include "util/util.h"
 
 struct ovm_repo;
-
-struct ovm_oid {
-	char hex[65];	/* "" when none */
-};
 
 /* The linked libgit2 version, "1.5.1". */
 void ovm_git_version(char *buf, size_t size);
@@ -43,35 +40,12 @@ int ovm_git_hooks_dir(char **out, struct ovm_repo *r, struct ovm_err *err);
 /* The common git directory (shared by linked worktrees), trailing '/'. */
 const char *ovm_git_commondir(const struct ovm_repo *r);
 
-/* A tag and the commit it points at (annotated tags peeled). */
-struct ovm_tag {
-	char *name;		/* "executor-layer@0.1.3", without refs/tags/ */
-	struct ovm_oid target;	/* peeled commit, "" when not a commit */
-};
-
-struct ovm_tagv {
-	struct ovm_tag *v;
-	size_t n;
-	int sorted;		/* by name, unique: lookups are a binary search */
-};
-
-void ovm_tagv_free(struct ovm_tagv *tv);
-/* Appends a copy; 0 or OVM_ENOMEM. */
-int ovm_tagv_push(struct ovm_tagv *tv, const char *name, const char *target);
-/* Moves src's tags to the end of dst (src ends empty); 0 or OVM_ENOMEM. */
-int ovm_tagv_take(struct ovm_tagv *dst, struct ovm_tagv *src);
-/* Sorts by name and drops repeated names. */
-void ovm_tagv_sort_unique(struct ovm_tagv *tv);
-
 /*
  * The commit a tag points at: tv's entry when known, else resolved now
  * (loose tags are listed by name only).  "" when it peels to no commit.
  */
 int ovm_git_tag_target(struct ovm_oid *out, struct ovm_repo *r,
     const struct ovm_tag *t);
-
-/* The tag named name, or NULL. */
-const struct ovm_tag *ovm_tagv_find(const struct ovm_tagv *tv, const char *name);
 
 /*
  * Resolves a revision ("HEAD", "main", a hex id) to a commit id.
@@ -262,7 +236,5 @@ int ovm_git_push_ref(struct ovm_push_status *st, struct ovm_repo *r,
 int ovm_git_extraheader(char **out, char **source_out, struct ovm_repo *r,
     const char *url, struct ovm_err *err);
 
-/* Replaces the userinfo of URLs (scheme, "://", user:secret, "@") with "***", in place. */
-void ovm_redact_urls(char *s);
 
 #endif

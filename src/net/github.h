@@ -7,7 +7,7 @@
  * turned into a message with the reset time.
  */
 
-#include "git/git.h"
+#include "core/tagv.h"
 #include "util/err.h"
 
 /* Published (non-draft, non-prerelease) releases' tag names, into out. */

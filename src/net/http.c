@@ -16,7 +16,7 @@
 
 #include <curl/curl.h>
 
-#include "git/git.h"
+#include "util/url.h"
 #include "net/http.h"
 
 #ifndef OVM_VERSION
