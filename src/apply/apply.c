@@ -5,260 +5,16 @@
  * moves only after the branch is on the remote (or with --no-push), so a
  * run killed anywhere is finished by a rerun (rules A10 and B1).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "apply/apply.h"
+#include "apply/checkout.h"
 #include "core/pattern.h"
 #include "util/util.h"
 
 #define MAX_ATTEMPTS 3
-
-int
-ovm_write_atomic(const char *path, const char *content, size_t len,
-    struct ovm_err *err)
-{
-	struct stat st;
-	char *tmp = NULL;
-	mode_t mode = 0644;
-	size_t off = 0;
-	int fd, rc = 0;
-
-	if (lstat(path, &st) == 0) {
-		if (S_ISLNK(st.st_mode))
-			return ovm_err_set(err, OVM_EINPUT,
-			    "'%s' is a symlink: refusing to replace it", path);
-		if (!S_ISREG(st.st_mode))
-			return ovm_err_set(err, OVM_EINPUT,
-			    "'%s' is not a regular file", path);
-		mode = st.st_mode & 07777;
-	}
-	if (asprintf(&tmp, "%s.ovm-release-%ld.tmp", path, (long)getpid()) < 0)
-		return ovm_err_nomem(err);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = ovm_err_set(err, OVM_EIO, "cannot create '%s': %s", tmp,
-		    strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	while (off < len) {
-		ssize_t n = write(fd, content + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = ovm_err_set(err, OVM_EIO, "cannot write '%s': %s",
-			    path, n < 0 ? strerror(errno) : "short write");
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (rc == 0 && (fchmod(fd, mode) < 0 || fsync(fd) < 0))
-		rc = ovm_err_set(err, OVM_EIO, "cannot write '%s': %s", path,
-		    strerror(errno));
-	if (close(fd) < 0 && rc == 0)
-		rc = ovm_err_set(err, OVM_EIO, "cannot write '%s': %s", path,
-		    strerror(errno));
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = ovm_err_set(err, OVM_EIO, "cannot replace '%s': %s", path,
-		    strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
-static int
-nomem(struct ovm_err *err)
-{
-	return ovm_err_nomem(err);
-}
-
-static void
-refuse(struct ovm_plan_track *t, int exit_code, const struct ovm_err *e)
-{
-	t->err = *e;
-	t->exit_code = exit_code;
-	t->result = exit_code == 4 ? OVM_RES_PARTIAL : exit_code == 1 ?
-	    OVM_RES_REFUSED : OVM_RES_ERROR;
-}
-
-int
-ovm_apply_precheck(struct ovm_plan *p, struct ovm_repo *repo,
-    struct ovm_err *err)
-{
-	struct ovm_head head;
-	size_t i, j;
-	int rc, need_head = 0;
-
-	for (i = 0; i < p->n_tracks; i++)
-		if (p->tracks[i].decision == OVM_DEC_RELEASE &&
-		    p->tracks[i].exit_code == 0 && p->tracks[i].n_files > 0)
-			need_head = 1;
-	if (!need_head)
-		return 0;
-	if (ovm_git_workdir(repo) == NULL)
-		return 0;
-	rc = ovm_git_head(&head, repo, err);
-	if (rc < 0)
-		return rc;
-	if (strcmp(head.oid.hex, p->ev.after) != 0) {
-		ovm_err_set(err, OVM_EINPUT,
-		    "HEAD (%.12s) is not the pushed commit 'after' (%.12s): "
-		    "refusing to write version files", head.oid.hex, p->ev.after);
-		ovm_err_hint(err, "check out %s first", p->ev.after);
-		ovm_head_free(&head);
-		return OVM_EINPUT;
-	}
-	ovm_head_free(&head);
-	for (i = 0; i < p->n_tracks; i++) {
-		struct ovm_plan_track *t = &p->tracks[i];
-
-		if (t->decision != OVM_DEC_RELEASE || t->exit_code != 0)
-			continue;
-		for (j = 0; j < t->n_files; j++) {
-			struct ovm_err e = OVM_ERR_INIT;
-
-			rc = ovm_git_path_dirty(repo, p->ev.after, t->files[j].path,
-			    &e);
-			if (rc < 0)
-				return ovm_err_set(err, e.code, "%s", e.msg);
-			/* A killed run's own write is not a local edit. */
-			if (rc == 1 && !ovm_git_worktree_equals(repo,
-			    t->files[j].path, t->files[j].content,
-			    t->files[j].len)) {
-				ovm_err_set(&e, OVM_EREFUSED,
-				    "'%s' has uncommitted changes: refusing to "
-				    "overwrite them", t->files[j].path);
-				ovm_err_hint(&e, "commit or stash them, then run "
-				    "again");
-				refuse(t, 1, &e);
-				break;
-			}
-		}
-	}
-	return 0;
-}
-
-/* ---- the working tree ---------------------------------------------------- */
-
-/* Writes path in the working tree (atomically) and stages it. */
-static int
-write_and_stage(struct ovm_repo *repo, const char *wd, const char *path,
-    const char *content, size_t len, struct ovm_err *err)
-{
-	char *full = NULL;
-	int rc;
-
-	if (asprintf(&full, "%s%s", wd, path) < 0)
-		return nomem(err);
-	rc = ovm_write_atomic(full, content, len, err);
-	free(full);
-	if (rc == 0)
-		rc = ovm_git_index_add(repo, path, err);
-	return rc;
-}
-
-/* Moves HEAD's branch from after to commit (compare-and-swap). */
-static int
-move_head(struct ovm_repo *repo, const struct ovm_plan *p, const char *commit,
-    struct ovm_err *err)
-{
-	char *headref = NULL;
-	int rc;
-
-	rc = ovm_git_head_ref(&headref, repo, err);
-	if (rc < 0)
-		return rc;
-	rc = ovm_git_ref_cas(repo, headref, commit, p->ev.after,
-	    "ovm-release: bump commit", err);
-	free(headref);
-	return rc;
-}
-
-/* Writes the version files, stages them and moves HEAD after -> commit. */
-static int
-advance_checkout(struct ovm_repo *repo, const struct ovm_plan *p,
-    const struct ovm_plan_track *t, struct ovm_err *err)
-{
-	const char *wd = ovm_git_workdir(repo);
-	size_t j;
-	int rc;
-
-	if (wd == NULL)
-		return 0;
-	for (j = 0; j < t->n_files; j++) {
-		rc = write_and_stage(repo, wd, t->files[j].path,
-		    t->files[j].content, t->files[j].len, err);
-		if (rc < 0)
-			return rc;
-	}
-	return move_head(repo, p, t->commit_id.hex, err);
-}
-
-/*
- * A rerun completing a release on a bump commit already on the remote
- * (rule B1, after a run killed once the branch was pushed) moves the
- * checkout as that run would have: only when HEAD is still after, the
- * bump commit's parent is after and each version file is as at after
- * (nothing of the user's is overwritten).  0 moved or nothing to do,
- * 1 not moved (why in err), <0 error.
- */
-static int
-follow_bump(struct ovm_repo *repo, const struct ovm_plan *p,
-    const struct ovm_plan_track *t, struct ovm_err *err)
-{
-	const char *wd = ovm_git_workdir(repo);
-	struct ovm_oid head, parents[2];
-	size_t np = 0, j;
-	int rc;
-
-	if (wd == NULL || ovm_git_ref_commit(&head, repo, "HEAD", NULL) < 0 ||
-	    strcmp(head.hex, p->ev.after) != 0)
-		return 0;
-	rc = ovm_git_commit_info(NULL, parents, &np, repo, t->commit_id.hex,
-	    err);
-	if (rc < 0)
-		return rc;
-	if (np != 1 || strcmp(parents[0].hex, p->ev.after) != 0)
-		return 0;
-	for (j = 0; j < t->cfg->n_version_files; j++) {
-		const char *path = t->cfg->version_files[j].path;
-
-		rc = ovm_git_path_dirty(repo, p->ev.after, path, err);
-		if (rc < 0)
-			return rc;
-		if (rc == 1) {
-			ovm_err_set(err, OVM_EINPUT, "%s has local changes", path);
-			return 1;
-		}
-	}
-	for (j = 0; j < t->cfg->n_version_files; j++) {
-		const char *path = t->cfg->version_files[j].path;
-		char *buf = NULL;
-		size_t len = 0;
-		unsigned mode = 0;
-
-		rc = ovm_git_blob_at(&buf, &len, &mode, repo, t->commit_id.hex,
-		    path, err);
-		if (rc == OVM_ENOTFOUND)
-			continue;
-		if (rc == 0)
-			rc = write_and_stage(repo, wd, path, buf, len, err);
-		free(buf);
-		if (rc < 0)
-			return rc;
-	}
-	return move_head(repo, p, t->commit_id.hex, err);
-}
-
-/* ---- remote ------------------------------------------------------------ */
 
 struct applier {
 	struct ovm_plan *p;
@@ -303,7 +59,7 @@ fetch_branch(struct applier *a, struct ovm_oid *tip)
 
 	if (asprintf(&spec, "+refs/heads/%s:refs/remotes/%s/%s", a->p->ev.branch,
 	    a->ao->ro.remote, a->p->ev.branch) < 0)
-		return nomem(a->err);
+		return ovm_err_nomem(a->err);
 	specs[0] = spec;
 	net_begin(a, "fetching from");
 	rc = ovm_git_fetch(a->repo, &a->ao->ro, specs, 1, a->err);
@@ -313,7 +69,7 @@ fetch_branch(struct applier *a, struct ovm_oid *tip)
 		return rc;
 	if (asprintf(&ref, "refs/remotes/%s/%s", a->ao->ro.remote,
 	    a->p->ev.branch) < 0)
-		return nomem(a->err);
+		return ovm_err_nomem(a->err);
 	rc = ovm_git_ref_commit(tip, a->repo, ref, a->err);
 	free(ref);
 	return rc;
@@ -385,7 +141,7 @@ after_race(struct applier *a, struct ovm_plan_track *t, int attempt)
 		return rc;
 	po = *a->ao->po;
 	if (ovm_strv_push(&only, t->cfg->name) < 0)
-		return nomem(a->err);
+		return ovm_err_nomem(a->err);
 	po.only = &only;
 	po.remote_tags = a->ao->remote_tags;
 	po.remote_branch_tip = tip.hex;
@@ -403,7 +159,7 @@ after_race(struct applier *a, struct ovm_plan_track *t, int attempt)
 		if (ovm_strv_pushf(&t->warnings, "%s moved during the release: "
 		    "the new commits already hold release %s",
 		    a->p->ev.branch, t->version != NULL ? t->version : "") < 0)
-			return nomem(a->err);
+			return ovm_err_nomem(a->err);
 		return 1;
 	}
 	ovm_plan_free(&np);
@@ -414,7 +170,7 @@ after_race(struct applier *a, struct ovm_plan_track *t, int attempt)
 	if (ovm_strv_pushf(&t->warnings, "%s moved during the release (attempt "
 	    "%d): rebuilt the bump commit on %.12s as %s", a->p->ev.branch,
 	    attempt, tip.hex, t->version) < 0)
-		return nomem(a->err);
+		return ovm_err_nomem(a->err);
 	return 0;
 }
 
@@ -427,7 +183,7 @@ make_commit(struct applier *a, struct ovm_plan_track *t)
 
 	ups = calloc(t->n_files + 1, sizeof(*ups));
 	if (ups == NULL)
-		return nomem(a->err);
+		return ovm_err_nomem(a->err);
 	for (j = 0; j < t->n_files; j++) {
 		ups[j].path = t->files[j].path;
 		ups[j].content = t->files[j].content;
@@ -483,7 +239,7 @@ push_branch(struct applier *a, struct ovm_plan_track *t)
 			ovm_err_hint(&e, "nothing was pushed; let this identity "
 			    "push to '%s' (branch protection, a pre-receive "
 			    "hook), then rerun", a->p->ev.branch);
-			refuse(t, 1, &e);
+			ovm_plan_track_refuse(t, 1, &e);
 			return 0;
 		}
 		/* A race: someone pushed meanwhile.  Look, then rebuild. */
@@ -494,7 +250,7 @@ push_branch(struct applier *a, struct ovm_plan_track *t)
 	ovm_err_set(&e, OVM_EREFUSED, "the push to %s was rejected %d times "
 	    "(the branch keeps moving)", a->p->ev.branch, MAX_ATTEMPTS);
 	ovm_err_hint(&e, "rerun the release once the branch is quiet");
-	refuse(t, 1, &e);
+	ovm_plan_track_refuse(t, 1, &e);
 	return 0;
 }
 
@@ -543,7 +299,7 @@ local_tag(struct applier *a, struct ovm_plan_track *t, const char *name,
 	if (ovm_git_ref_cas(a->repo, ref, target, NULL, "ovm-release: tag",
 	    &e) < 0 && ovm_strv_pushf(&t->warnings, "the local tag %s was not "
 	    "made: %s", name, e.msg) < 0)
-		return nomem(a->err);
+		return ovm_err_nomem(a->err);
 	return 0;
 }
 
@@ -583,7 +339,7 @@ push_tag(struct applier *a, struct ovm_plan_track *t, struct ovm_plan_tag *tg,
 				ovm_err_set(&e, pushed_before ? OVM_EPARTIAL :
 				    OVM_EREFUSED, "%s appeared on the remote on "
 				    "another commit meanwhile: not moved", dst);
-				refuse(t, pushed_before ? 4 : 1, &e);
+				ovm_plan_track_refuse(t, pushed_before ? 4 : 1, &e);
 				tg->state = OVM_TAG_CONFLICT;
 				return 0;
 			}
@@ -595,7 +351,7 @@ push_tag(struct applier *a, struct ovm_plan_track *t, struct ovm_plan_tag *tg,
 			if (pushed_before)
 				ovm_err_hint(&e, "the remote holds part of the "
 				    "release; rerun to complete it");
-			refuse(t, pushed_before ? 4 : 1, &e);
+			ovm_plan_track_refuse(t, pushed_before ? 4 : 1, &e);
 			return 0;
 		}
 	} else {
@@ -651,22 +407,22 @@ apply_track(struct applier *a, struct ovm_plan_track *t)
 		pushed = t->branch_pushed;
 		/* The checkout follows only when nothing raced. */
 		if (strcmp(t->commit_parent.hex, a->p->ev.after) == 0) {
-			rc = advance_checkout(a->repo, a->p, t, &e);
+			rc = ovm_checkout_advance(a->repo, a->p, t, &e);
 			if (rc < 0 && ovm_strv_pushf(&t->warnings, "the checkout "
 			    "was not moved to the bump commit: %s", e.msg) < 0)
-				return nomem(a->err);
+				return ovm_err_nomem(a->err);
 		} else if (ovm_strv_pushf(&t->warnings, "the checkout stays at "
 		    "%.12s; the release commit is %.12s (git pull)",
 		    a->p->ev.after, t->commit_id.hex) < 0) {
-			return nomem(a->err);
+			return ovm_err_nomem(a->err);
 		}
 	} else if (t->commit_id.hex[0] != '\0' && t->n_files == 0) {
 		/* Completing a bump commit made by an earlier run. */
-		rc = follow_bump(a->repo, a->p, t, &e);
+		rc = ovm_checkout_follow(a->repo, a->p, t, &e);
 		if (rc != 0 && ovm_strv_pushf(&t->warnings, "the checkout was "
 		    "not moved to the bump commit %.12s: %s", t->commit_id.hex,
 		    e.msg) < 0)
-			return nomem(a->err);
+			return ovm_err_nomem(a->err);
 		ovm_err_clear(&e);
 	}
 	for (j = 0; j < t->n_tags; j++) {
@@ -688,7 +444,7 @@ apply_track(struct applier *a, struct ovm_plan_track *t)
 				ovm_err_set(&e, pushed ? OVM_EPARTIAL : OVM_EREFUSED,
 				    "%.12s is not on the remote branch '%s': "
 				    "not tagging it", target, a->p->ev.branch);
-				refuse(t, pushed ? 4 : 1, &e);
+				ovm_plan_track_refuse(t, pushed ? 4 : 1, &e);
 				return 0;
 			}
 		}
@@ -721,7 +477,7 @@ ovm_apply(struct ovm_plan *p, struct ovm_repo *repo, struct ovm_apply_opts *ao,
 			if (t->pushed_refs > 0)
 				ovm_err_hint(&e, "the remote holds part of the "
 				    "release; rerun to complete it");
-			refuse(t, t->pushed_refs > 0 ? 4 : ovm_err_exit_code(rc), &e);
+			ovm_plan_track_refuse(t, t->pushed_refs > 0 ? 4 : ovm_err_exit_code(rc), &e);
 			ovm_err_clear(err);
 		}
 	}

@@ -411,3 +411,13 @@ ovm_plan_rebase_track(struct ovm_plan_track *pt, struct ovm_repo *repo,
 	tctx_free(&tc);
 	return rc < 0 ? rc : pt->exit_code != 0 ? pt->err.code : 0;
 }
+
+void
+ovm_plan_track_refuse(struct ovm_plan_track *t, int exit_code,
+    const struct ovm_err *e)
+{
+	t->err = *e;
+	t->exit_code = exit_code;
+	t->result = exit_code == 4 ? OVM_RES_PARTIAL : exit_code == 1 ?
+	    OVM_RES_REFUSED : OVM_RES_ERROR;
+}

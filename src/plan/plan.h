@@ -125,6 +125,13 @@ int ovm_plan_rebase_track(struct ovm_plan_track *pt, struct ovm_repo *repo,
     const struct ovm_config *cfg, const char *new_parent,
     const struct ovm_tagv *remote_tags, struct ovm_err *err);
 
+/*
+ * Records that applying t failed: err e, exit_code (4: something was
+ * pushed, a partial release; 1: refused; else an error).
+ */
+void ovm_plan_track_refuse(struct ovm_plan_track *t, int exit_code,
+    const struct ovm_err *e);
+
 const char *ovm_result_name(enum ovm_result r);
 const char *ovm_tag_state_name(enum ovm_tag_state s);
 
