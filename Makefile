@@ -3,6 +3,7 @@
 #   make test       install missing packages, build with sanitizers, run every test
 #   make test-valgrind   the e2e suite under valgrind memcheck (no sanitizers)
 #   make demo       install missing packages, build, run the main job on an example repo
+#   make check-layers   the include and call rules of doc/architecture.md
 #   make SANITIZE=address,undefined   one knob for sanitizers
 
 PKGS     = libgit2 libcjson libcurl libpcre2-8
@@ -38,7 +39,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      = $(BUILD)/ovm-release
 
-.PHONY: all unit test demo deps clean bench check-tools
+.PHONY: all unit test demo deps clean bench check-tools check-layers
 all: $(BIN) ovm-release
 
 ovm-release: $(BIN)
@@ -73,12 +74,17 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libovm.a
 
 unit: $(UNIT_BIN)
 
+# Includes go down the layers only, calls too (from the objects' symbols).
+check-layers: all
+	@sh ci/check-layers.sh src $(BUILD)/obj
+
 deps:
 	@sh ci/install-deps.sh
 
 # The test build lives apart from the release build: sanitizers on, -Werror.
 test: deps
 	@$(MAKE) --no-print-directory BUILD=build/test SANITIZE=address,undefined OPT="-O1 -g" all unit
+	@sh ci/check-layers.sh src build/test/obj
 	@sh tests/run.sh build/test
 
 # The e2e suite once more under valgrind memcheck (slow: tens of minutes),
