@@ -136,7 +136,9 @@ for s, e in zip(src["tracks"], eff["tracks"]):
 for n in ("base-rootfs", "oocana-runtime", "oocana-mount"):
     t = [t for t in eff["tracks"] if t["name"] == n][0]
     assert t["from_tags"] == [n + "@{version}"] and t["bump"] == "patch", t
-    assert t["paths"] == ["dockerfiles/%s.dockerfile" % n], t
+    # The real repository builds base-rootfs from dockerfiles/base.dockerfile.
+    f = "base" if n == "base-rootfs" else n
+    assert t["paths"] == ["dockerfiles/%s.dockerfile" % f], t
     assert t["version_files"] == [] and t["commit"] is None, t
 PY
 	# Its own output is a valid configuration too.
@@ -154,7 +156,7 @@ make_rootfs_repo() {
 	mkdir -p dockerfiles .github/workflows
 	printf 'FROM ghcr.io/oomol/server-base:v0.6.0 AS builder\n' \
 	    >dockerfiles/server-base.dockerfile
-	for f in base-rootfs oocana-runtime oocana-mount; do
+	for f in base oocana-runtime oocana-mount; do
 		printf 'FROM debian:bookworm-slim\nRUN echo %s\n' "$f" \
 		    >"dockerfiles/$f.dockerfile"
 	done
@@ -187,7 +189,7 @@ for t in json.load(open(sys.argv[1]))["tracks"]:
 	printf 'FROM ghcr.io/oomol/server-base:v0.7.0 AS builder\n' \
 	    >dockerfiles/server-base.dockerfile
 	printf 'numpy==2.1.0\n' >>requirements.txt
-	printf 'RUN true\n' >>dockerfiles/base-rootfs.dockerfile
+	printf 'RUN true\n' >>dockerfiles/base.dockerfile
 	printf 'RUN true\n' >>dockerfiles/oocana-mount.dockerfile
 	git add -A
 	test_tick
@@ -254,7 +256,7 @@ PY
 	# A change for each of the six families.
 	sed -i 's/server-base:v0.6.0/server-base:v0.7.0/' dockerfiles/server-base.dockerfile
 	printf 'numpy==2.1.0\n' >>requirements.txt
-	for f in base-rootfs oocana-runtime oocana-mount; do
+	for f in base oocana-runtime oocana-mount; do
 		printf 'RUN true\n' >>"dockerfiles/$f.dockerfile"
 	done
 	git add -A
