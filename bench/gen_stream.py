@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a `git fast-import` stream of a synthetic ovmlayer-rootfs
-repository (SPEC section 1) on stdout.  Deterministic: fixed authors,
+repository (doc/config.md#the-default-configuration) on stdout.  Deterministic: fixed authors,
 fixed dates, no randomness, so the same parameters give the same object ids.
 
 Usage: gen_stream.py TAGS COMMITS FILES

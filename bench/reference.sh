@@ -1,5 +1,5 @@
 #!/bin/bash
-# reference.sh: the pipeline ovm-release replaces, as the SPEC describes the
+# reference.sh: the pipeline ovm-release replaces, as doc/decisions.md#deviations describes the
 # two original workflows (bash steps with git, grep, sed and inline
 # python3), for the benchmark to time against.  Run it inside the repository.
 #
@@ -42,7 +42,7 @@ fi
 
 mode=$1 before=$2 after=$3 branch=$4
 
-# run: the workflows fetched the remote's tags first (SPEC section 9)
+# run: the workflows fetched the remote's tags first (doc/decisions.md#deviations)
 if [ "$mode" = run ]; then
 	git fetch -q --tags --force origin || exit 3
 fi

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make demo: generates an example repository shaped like the ovmlayer-rootfs
-# layout (SPEC section 1) with a local bare remote, makes a change, and runs
+# layout (doc/config.md#the-default-configuration) with a local bare remote, makes a change, and runs
 # ovm-release on it.  Usage: demo/demo.sh /path/to/ovm-release
 set -eu
 bin=${1:?usage: demo.sh OVM_RELEASE_BINARY}

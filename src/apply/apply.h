@@ -2,7 +2,7 @@
 #define OVM_APPLY_H
 
 /*
- * Applying the plan (SPEC section 4): version files, the bump commit, the
+ * Applying the plan (doc/decisions.md#what-run-does): version files, the bump commit, the
  * branch push, then one tag per push, each after its target is confirmed
  * on the remote branch; races retried on the new tip.
  */

@@ -1,7 +1,7 @@
 /*
  * The checkout: version files written atomically and staged, HEAD moved
  * to the bump commit by compare-and-swap, and what must hold before any
- * of it (SPEC 4.2).  The working tree moves only after the branch is on
+ * of it (doc/decisions.md#what-run-does).  The working tree moves only after the branch is on
  * the remote, or with --no-push.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * The release operation (SPEC 4): stage A on the checkout without
+ * The release operation (doc/decisions.md#what-run-does): stage A on the checkout without
  * network; for candidates the remote's refs decide (stage B); then
  * ovm_apply bumps, commits, tags and pushes.  `run` and the hook's tag
  * mode both come here; they print what the struct holds.
@@ -166,7 +166,7 @@ ovm_release_prepare(struct ovm_release *r, const struct ovm_release_opts *o,
 	if (r->in.in_ci && r->po.guard_env)
 		ovm_strv_push(&r->plan.warnings,
 		    "OVM_RELEASE_ACTIVE is set but ignored in CI");
-	/* The bump commit's identity (SPEC 2.2). */
+	/* The bump commit's identity (doc/decisions.md#the-bump-commit). */
 	if (r->cfg.identity_name != NULL) {
 		r->ao.sig.name = r->cfg.identity_name;
 		r->ao.sig.email = r->cfg.identity_email;

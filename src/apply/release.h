@@ -55,7 +55,7 @@ struct ovm_release {
 int ovm_release_prepare(struct ovm_release *r,
     const struct ovm_release_opts *o, struct ovm_err *err);
 
-/* Prechecks and applies the plan (SPEC 4); results land in r->plan. */
+/* Prechecks and applies the plan (doc/decisions.md#what-run-does); results land in r->plan. */
 int ovm_release_apply(struct ovm_release *r, struct ovm_err *err);
 
 /* Releases the lock and frees r. */

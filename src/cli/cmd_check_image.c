@@ -15,7 +15,7 @@
 #include "plan/load.h"
 #include "util/util.h"
 
-/* Reads and parses the track's Dockerfile at commit (SPEC 2.1 rules). */
+/* The track's Dockerfile at commit, parsed (doc/decisions.md#version-from-a-dockerfile). */
 static int
 track_image(struct ovm_dockerfile_from *out, struct ovm_repo *repo,
     const struct ovm_track *t, const char *commit, struct ovm_err *err)

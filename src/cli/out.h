@@ -2,7 +2,7 @@
 #define OVM_CLI_OUT_H
 
 /*
- * The plan's output forms (SPEC 5): the human and JSON printers (out.c),
+ * The plan's output forms (doc/decisions.md#outputs): the human and JSON printers (out.c),
  * $GITHUB_OUTPUT and the step summary (ghout.c), annotations.
  */
 

@@ -1,5 +1,5 @@
 /*
- * Configuration: the embedded default (SPEC 7) parsed by the same code as a
+ * Configuration: the embedded default (doc/config.md) parsed by the same code as a
  * user's file, so the default is validated and self-documenting.
  */
 #include <stdarg.h>

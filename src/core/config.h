@@ -2,7 +2,7 @@
 #define OVM_CONFIG_H
 
 /*
- * Configuration: the embedded default of SPEC section 7, and
+ * Configuration: the embedded default (doc/config.md), and
  * .ovm-release.json merged over it with strict validation.  Pure: the
  * caller reads the file.
  */

@@ -1,5 +1,5 @@
 /*
- * The event of SPEC section 3.1: GitHub Actions env + payload, and flags.
+ * The event (doc/decisions.md#the-event): GitHub Actions env + payload, and flags.
  *
  * cJSON gives the values; a small scanner over the same bytes finds where a
  * member sits, so an error about a payload field can name its line.

@@ -2,7 +2,7 @@
 #define OVM_EVENT_H
 
 /*
- * The event of SPEC section 3.1: what was pushed (or dispatched), read from
+ * The event (doc/decisions.md#the-event): what was pushed (or dispatched), read from
  * GitHub Actions (GITHUB_* environment + the payload at GITHUB_EVENT_PATH)
  * and overridden by the --event/--before/--after/--branch flags.
  *

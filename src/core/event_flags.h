@@ -2,7 +2,7 @@
 #define OVM_EVENT_FLAGS_H
 
 /*
- * The --event/--before/--after/--branch overrides of the event (SPEC 3.1).
+ * The --event/--before/--after/--branch overrides of the event (doc/decisions.md#the-event).
  * Pure.  Included by event.h.
  */
 

@@ -2,8 +2,8 @@
 #define OVM_PKGJSON_H
 
 /*
- * package.json and package-lock.json version fields (SPEC section 2.2,
- * "Version files").  Pure: bytes in, bytes out.
+ * package.json and package-lock.json version fields
+ * (doc/decisions.md#version-files).  Pure: bytes in, bytes out.
  *
  * The file must be strict JSON (one UTF-8 BOM allowed) whose top level is
  * an object.  The version member is found by its decoded name, so

@@ -1,5 +1,5 @@
 /*
- * SPEC section 3: stage A (does this event ask for a release?) and stage B
+ * doc/decisions.md#stage-a (does this event ask for a release?) and #stage-b
  * (is there anything left to release?), rule for rule, in order.  Pure.
  */
 #include <stdio.h>

@@ -2,10 +2,10 @@
 #define OVM_POLICY_H
 
 /*
- * The decision table of SPEC section 3, as a pure function of facts.
+ * The decision table (doc/decisions.md#stage-a, #stage-b), as a pure function of facts.
  *
  * Facts cost different amounts to gather (a tree diff, a range walk, a tag
- * listing, the network), and SPEC orders the rules so that cheap checks come
+ * listing, the network), and the rules are ordered so that cheap checks come
  * first.  So the policy is lazy: ovm_policy_decide() walks the rules in
  * order and, when a rule needs a fact that is not yet known, returns
  * OVM_NEED_* instead of a decision.  The caller (plan.c) gathers that fact,
@@ -122,7 +122,7 @@ const char *ovm_reason_name(enum ovm_reason r);
 const char *ovm_reason_words(enum ovm_reason r);
 const char *ovm_decision_name(enum ovm_decision d);
 
-/* SPEC 2.2: the version of a from_tags track. */
+/* doc/decisions.md#version-from-tags: the version of a from_tags track. */
 struct ovm_version_in {
 	const char *previous;	/* highest release tag version, NULL: none */
 	const char *package;	/* the version file's version, NULL: none */

@@ -1,5 +1,5 @@
 /*
- * GitHub's skip markers in a commit message (SPEC A4, "Skipping workflow
+ * GitHub's skip markers in a commit message (doc/decisions.md#stage-a, A4; "Skipping workflow
  * runs"): a bracketed marker anywhere, or a skip-checks trailer.
  */
 #include <string.h>

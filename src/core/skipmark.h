@@ -1,10 +1,10 @@
 #ifndef OVM_SKIPMARK_H
 #define OVM_SKIPMARK_H
 
-/* The skip markers of a commit message (SPEC A4).  Pure. */
+/* The skip markers of a commit message (doc/decisions.md#stage-a, A4).  Pure. */
 
 /*
- * 1 when msg carries a GitHub skip marker (SPEC A4), else 0:
+ * 1 when msg carries a GitHub skip marker (doc/decisions.md#stage-a, A4), else 0:
  * "[skip ci]", "[ci skip]", "[no ci]", "[skip actions]", "[actions skip]"
  * anywhere in the message, ASCII case-insensitive, exactly one space inside;
  * or a "skip-checks:true" / "skip-checks: true" trailer that is the last

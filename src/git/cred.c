@@ -1,5 +1,5 @@
 /*
- * The http.<url>.extraheader credential (SPEC 4.8): the configuration
+ * The http.<url>.extraheader credential (doc/decisions.md#credentials): the configuration
  * entry whose URL matches the remote, the way git matches it.
  */
 #include <stdio.h>

@@ -2,7 +2,7 @@
 #define OVM_INPUTS_H
 
 /*
- * The event a command works on (SPEC 3.1): GitHub Actions' environment and
+ * The event a command works on (doc/decisions.md#the-event): GitHub Actions' environment and
  * payload, or the local prediction (upstream..HEAD, or on a feature branch
  * the merge into the first release branch), with the flags applied and
  * revisions resolved through git.c.

@@ -1,6 +1,6 @@
 /*
  * What every command starts from: the repository and its configuration
- * (SPEC 7): --config FILE, else .ovm-release.json at the repository's
+ * (doc/config.md#where-it-is-read): --config FILE, else .ovm-release.json at the repository's
  * root, else the embedded default.
  */
 #include <errno.h>

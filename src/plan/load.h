@@ -3,7 +3,7 @@
 
 /*
  * What every command starts from: the repository it names and the
- * configuration it should use (SPEC 7).
+ * configuration it should use (doc/config.md#where-it-is-read).
  */
 
 #include "core/config.h"
@@ -29,7 +29,7 @@ int ovm_load_worktree_config(struct ovm_config *out, const char *dir,
 char *ovm_config_watch_path(struct ovm_repo *repo, const char *file);
 
 /*
- * The configuration of a commit (SPEC 3.1): file (--config) when given,
+ * The configuration of a commit (doc/config.md#where-it-is-read): file (--config) when given,
  * else the commit's own .ovm-release.json (a regular file, mode 100644),
  * else the embedded default.
  */

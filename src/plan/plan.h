@@ -113,7 +113,7 @@ int ovm_plan_build(struct ovm_plan *out, struct ovm_repo *repo,
 
 void ovm_plan_free(struct ovm_plan *p);
 
-/* The exit status SPEC 6 asks for: the most severe track, 4 > 3 > 2 > 1. */
+/* The exit status (doc/decisions.md#exit-codes): the most severe track, 4 > 3 > 2 > 1. */
 int ovm_plan_exit_code(const struct ovm_plan *p);
 
 /*

@@ -1,6 +1,6 @@
 /*
- * The plan's network steps: the credential for the remote (SPEC 4.8), the
- * fetches rule A7 and B1 need, local-only tags, and image checks (SPEC 8).
+ * The plan's network steps: the credential for the remote (doc/decisions.md#credentials), the
+ * fetches rule A7 and B1 need, local-only tags, image checks (doc/decisions.md#image-checks).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,15 +2,15 @@
 #define OVM_PLAN_REMOTE_H
 
 /*
- * The plan's network steps: the credential for the remote (SPEC 4.8), the
- * fetches rule A7 and B1 need, local-only tags, and image checks (SPEC 8).
+ * The plan's network steps: the credential for the remote (doc/decisions.md#credentials), the
+ * fetches rule A7 and B1 need, local-only tags, image checks (doc/decisions.md#image-checks).
  */
 
 #include "git/git.h"
 #include "util/err.h"
 
 /*
- * SPEC 4.8: the first credential source that applies to the remote in
+ * doc/decisions.md#credentials: the first credential source that applies to the remote in
  * ro->remote: OVM_RELEASE_TOKEN; an http.<url>.extraheader matching its
  * URL; GITHUB_TOKEN / GH_TOKEN.  Sets ro->token or ro->extraheader (then
  * *hdr_out owns it) and *source_out (the source's name, never the value;
@@ -24,7 +24,7 @@ int ovm_fetch_branch(struct ovm_repo *repo, const struct ovm_remote_opts *ro,
     const char *branch, struct ovm_err *err);
 
 /*
- * verify_image (SPEC 8): for each releasing Dockerfile track that asks for
+ * verify_image (doc/decisions.md#image-checks): for each releasing Dockerfile track that asks for
  * it, the image must exist in its registry, or the track is refused
  * (exit 1) before anything is written.  Network failures refuse it with
  * exit 3.

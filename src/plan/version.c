@@ -1,5 +1,5 @@
 /*
- * A track's version (SPEC 2): from its Dockerfile's FROM tag, or from its
+ * A track's version (doc/decisions.md#tracks): its Dockerfile's FROM tag, or its
  * tag families and package.json, bumped.
  */
 #include <inttypes.h>

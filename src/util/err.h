@@ -63,7 +63,7 @@ int ovm_err_prefix(struct ovm_err *err, const char *fmt, ...)
 
 void ovm_err_clear(struct ovm_err *err);
 
-/* SPEC section 6 exit status for an error code (0 for OVM_OK). */
+/* The exit status (doc/decisions.md#exit-codes) of an error code (0 for OVM_OK). */
 int ovm_err_exit_code(int code);
 
 /* OVM_ENOMEM with the message "out of memory". */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The command line: help, version, config, usage errors (SPEC 6, 7).
+# The command line: help, version, config, usage errors (doc/decisions.md#exit-codes, doc/config.md).
 
 load helper
 
@@ -52,7 +52,7 @@ teardown() { teardown_env; }
 	[[ "$stderr" == *"'config' does not take --no-push"* ]]
 }
 
-@test "config prints the embedded default with every field of SPEC 7" {
+@test "config prints the embedded default with every field of doc/config.md" {
 	run --separate-stderr ovm config
 	[ "$status" -eq 0 ]
 	echo "$output" >cfg.json

@@ -173,7 +173,7 @@ comp() {
 
 # --- action.yml and the workflows ------------------------------------------
 
-# action_check: action.yml's inputs and outputs against SPEC 6 and the
+# action_check: action.yml's inputs and outputs against doc/decisions.md#github_output and the
 # embedded configuration's tracks.
 @test "action.yml: composite; the inputs of the brief; an output for every GITHUB_OUTPUT key" {
 	have_yaml || skip "python3 yaml is not installed (python3-yaml)"
@@ -414,7 +414,7 @@ readme_section() {
 	[ -s limits.md ]
 	# Each limit, and its configuration, in the README's words.
 	for want in 'GITHUB_TOKEN' 'start no other workflows' 'GitHub App' \
-	    'create-github-app-token' 'SPEC 4.8' 'OVM_RELEASE_TOKEN' \
+	    'create-github-app-token' 'doc/decisions.md#credentials' 'OVM_RELEASE_TOKEN' \
 	    'extraheader' 'GH_TOKEN' \
 	    'protected branch' 'ruleset' 'bypass' \
 	    'unsigned' 'Unverified' '"identity"' \
@@ -477,4 +477,137 @@ for t in json.load(open(sys.argv[1]))["tracks"]: print(t["name"])' \
 	printf '%s\n' "${lines[@]}" | grep -v -E ':### (Added|Changed|Deprecated|Removed|Fixed|Security)$' &&
 	    { echo "not a Keep a Changelog heading"; false; }
 	awk '/^## /{r=1} /^### /&&!r{exit 1}' "$ROOT/CHANGELOG.md"
+}
+
+# --- doc/decisions.md and doc/config.md -------------------------------------
+
+@test "doc/decisions.md: every reason (and its words), result and GITHUB_OUTPUT key the binary prints" {
+	python3 - "$ROOT" <<'PY'
+import json, re, sys
+root = sys.argv[1]
+doc = open(root + "/doc/decisions.md").read()
+policy = open(root + "/src/core/policy.c").read()
+# The reason table of policy.c: [OVM_R_X] = { "name", "words" }.
+pairs = re.findall(r'\[OVM_R_[A-Z_]+\]\s*=\s*\{\s*"([a-z-]*)",\s*"([^"]*)"\s*\}',
+                   policy)
+pairs = [(n, w) for n, w in pairs if n]
+names = {n for n, _ in pairs}
+# out.c prints "error" for a failed track; the schema lists all of them.
+assert 'return "error";' in open(root + "/src/cli/out.c").read()
+schema = json.load(open(root + "/doc/plan.schema.json"))
+enum = set(schema["properties"]["tracks"]["items"]["properties"]["reason"]["enum"])
+assert names | {"error"} == enum, ("policy.c vs schema", sorted(names ^ (enum - {"error"})))
+rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `([a-z-]+)` \|.*$", doc, re.M)}
+for n, w in pairs:
+    assert n in rows, "no row for reason %s in the Reasons table" % n
+    assert w in rows[n], "reason %s: its words '%s' are not in its row" % (n, w)
+assert "error" in rows, "no row for reason error"
+# Results (out.c) and the $GITHUB_OUTPUT keys (ghout.c).
+out = open(root + "/src/cli/out.c").read()
+m = re.search(r'names\[\] = \{ "",((?:\s*"[a-z]+",?)+)\s*\}', out)
+results = re.findall(r'"([a-z]+)"', m.group(1))
+assert len(results) == 6, results
+for r in results:
+    assert "`%s`" % r in doc, "result %s" % r
+keys = re.findall(r'write_key\(f, prefix, "([a-z_]+)"', open(root + "/src/cli/ghout.c").read())
+assert len(keys) == 10, keys
+for k in keys:
+    assert "| `<t>_%s` |" % k in doc, "GITHUB_OUTPUT key %s" % k
+# Exit codes 0..4, one row each.
+for c in range(5):
+    assert re.search(r"^\| %d \| " % c, doc, re.M), "exit code %d" % c
+PY
+	# And what the binary prints on a real plan is documented.
+	make_seed_repo "$TEST_DIR/repo"
+	cd "$TEST_DIR/repo"
+	commit_file requirements.txt "numpy==2.1.0" "feat: numpy"
+	run --separate-stderr ovm plan --json
+	[ "$status" -eq 0 ]
+	for r in $(printf '%s' "$output" | python3 -c 'import json,sys
+for t in json.load(sys.stdin)["tracks"]: print(t["reason"])'); do
+		grep -q -F "| \`$r\` |" "$ROOT/doc/decisions.md" || { echo "reason $r"; false; }
+	done
+}
+
+@test "doc/config.md: every key of ovm-release config, and the default as the binary prints it" {
+	make_seed_repo "$TEST_DIR/repo"
+	cd "$TEST_DIR/repo"
+	ovm config >default.json
+	printf '{"identity": {"name": "Bot", "email": "bot@example.com"}}\n' >.ovm-release.json
+	ovm config >identity.json
+	python3 - "$ROOT/doc/config.md" default.json identity.json <<'PY'
+import json, re, sys
+doc = open(sys.argv[1]).read()
+cfgs = [json.load(open(p)) for p in sys.argv[2:]]
+headings = set(re.findall(r"^### (\S+)$", doc, re.M))
+def walk(v, out):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            out.add(k)
+            walk(x, out)
+    elif isinstance(v, list):
+        for x in v:
+            walk(x, out)
+keys = set()
+for c in cfgs:
+    walk(c, keys)
+assert len(keys) >= 20, keys
+for k in sorted(keys):
+    assert "`%s`" % k in doc or k in headings, "config key %s is not in doc/config.md" % k
+# Top-level and track keys have a section of their own.
+top = set(cfgs[0])
+track = set().union(*(set(t) for t in cfgs[0]["tracks"]))
+for k in sorted(top | track):
+    assert k in headings, "no '### %s' section in doc/config.md" % k
+# The default shown is the default the binary prints.
+m = re.search(r"## The default configuration\n.*?```json\n(.*?)```", doc, re.S)
+assert m, "no JSON block under 'The default configuration'"
+assert json.loads(m.group(1)) == cfgs[0], "doc/config.md's default differs from 'ovm-release config'"
+PY
+}
+
+# Anchors are GitHub's: the heading lower-cased, punctuation dropped, spaces
+# turned into '-'.
+@test "docs: every doc/*.md#anchor cited in the sources and docs exists; README and man page link both docs" {
+	python3 - "$ROOT" <<'PY'
+import os, re, sys
+root = sys.argv[1]
+def slug(h):
+    h = re.sub(r"[^\w\- ]", "", h.strip().lower())
+    return h.replace(" ", "-")
+def anchors(path):
+    text = re.sub(r"^```.*?^```", "", open(path).read(), flags=re.S | re.M)
+    return {slug(h) for h in re.findall(r"^#+ (.*)$", text, re.M)}
+docs = {n: anchors(os.path.join(root, "doc", n)) for n in ("decisions.md", "config.md")}
+cited = []
+for d, _, files in os.walk(root):
+    if any(p in d for p in ("/.git", "/build", "/tests/corpus")):
+        continue
+    for f in files:
+        p = os.path.join(d, f)
+        try:
+            text = open(p, encoding="utf-8").read()
+        except (UnicodeDecodeError, OSError):
+            continue
+        # doc/x.md#a (sources, README) and (x.md#a) links inside doc/.
+        for n, a in re.findall(r"(?:doc/|\()((?:decisions|config)\.md)#([A-Za-z0-9_-]+)", text):
+            cited.append((p, n, a))
+        for a in re.findall(r"\]\(#([A-Za-z0-9_-]+)\)", text) if p.endswith(("decisions.md", "config.md")) else []:
+            cited.append((p, os.path.basename(p), a))
+assert len(cited) > 20, len(cited)
+bad = [(p, n, a) for p, n, a in cited if a not in docs[n]]
+assert not bad, bad
+PY
+	grep -q -F 'doc/decisions.md' "$ROOT/README.md"
+	grep -q -F 'doc/config.md' "$ROOT/README.md"
+	man_src=$(sed -n '/^\.SH SEE ALSO/,$p' "$MAN")
+	[[ "$man_src" == *decisions.md* ]]
+	[[ "$man_src" == *config.md* ]]
+	# Nothing the user gets cites the team's specification or its folder
+	# (spelled in two pieces, so that this file passes the same search).
+	local where="$ROOT/README.md $ROOT/doc $ROOT/action.yml $ROOT/ci $ROOT/src $ROOT/hooks $ROOT/completion"
+	run grep -rnw "S""PEC" $where
+	[ "$status" -eq 1 ] || { echo "$output"; false; }
+	run grep -rnF "share""d/" $where
+	[ "$status" -eq 1 ] || { echo "$output"; false; }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# ovm-release run when the world misbehaves (SPEC 4.1, 4.4, 4.5, 6): two
+# ovm-release run when the world misbehaves (doc/decisions.md#what-run-does, #exit-codes): two
 # runs at once, a linked worktree, a working tree that cannot be written,
 # a full disk, a corrupt object, a missing before, a remote that hangs and
 # a run killed (SIGKILL) in the middle of a push and at each step of run.  Every test uses a real remote (git

@@ -47,7 +47,7 @@ commit_file() {
 	git commit -q -m "$3"
 }
 
-# make_seed_repo DIR: a repository shaped like SPEC section 1 with a bare
+# make_seed_repo DIR: a repository shaped like the default layout (doc/config.md) with a bare
 # remote "origin" (DIR.git), main pushed, a few releases tagged.
 make_seed_repo() {
 	local dir=$1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The post-commit hook (SPEC section 5) end to end: install-hook writes
+# The post-commit hook (doc/decisions.md#the-hook) end to end: install-hook writes
 # hooks/post-commit into the hooks directory, and real `git commit`s (and
 # merges, cherry-picks, reverts, rebases, bisects) run it.  Each test
 # checks the exact lines the hook printed through git, and where a silence
@@ -926,7 +926,7 @@ ovm-release: push with: git push origin main && git push origin refs/tags/execut
 	git switch -q -c feature
 	req_change
 	gcommit "deps: on a feature branch"
-	# SPEC 5: the printed command pushes the branch and its tags; SPEC 4.5:
+	# doc/decisions.md#the-hook: the printed command pushes the branch and its tags; #order-of-writes-and-pushes:
 	# a tag is pushed only once its target is on the remote branch.  Run
 	# the printed command, if any, and check where the tags landed.
 	cmd=$(sed -n 's/^ovm-release: push with: //p' <<<"$output")

@@ -1,5 +1,5 @@
 # Helpers for hook.bats (load after helper and run_lib): the post-commit
-# hook of SPEC section 5, driven through real `git commit`s.
+# hook (doc/decisions.md#the-hook), driven through real `git commit`s.
 #
 # Every repository is make_seed_repo's: origin at DIR.git, main tracking
 # origin/main, tags server-base@0.5.0, executor-layer@0.1.3,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# SPEC 8 (HTTP with libcurl) against real servers on 127.0.0.1:
+# HTTP with libcurl (doc/decisions.md#image-checks) against real servers on 127.0.0.1:
 # - Debian's docker-registry (the CNCF distribution registry), open and
 #   with Docker token auth against a token server that signs RS256 JWTs;
 # - a scripted registry (fixtures/registry_fixture.py) for 5xx, 429 and

@@ -1,4 +1,4 @@
-# Servers for http.bats (SPEC 8), load after helper, plan_lib and run_lib
+# Servers for http.bats (doc/decisions.md#image-checks), load after helper, plan_lib and run_lib
 # (free_port, wait_port, track_pid, stop_servers).  Every server binds
 # 127.0.0.1 on a free port, keeps its files under $TEST_DIR, runs under
 # timeout(1) so that it ends by itself, and is killed by stop_servers.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# ovm-release plan in GitHub Actions (SPEC 3.1 event source, SPEC 6
+# ovm-release plan in GitHub Actions (doc/decisions.md#the-event event source, #outputs
 # $GITHUB_OUTPUT / $GITHUB_STEP_SUMMARY / annotations): the event comes from
 # GITHUB_* and the payload; outputs are parsed the way the runner does.
 
@@ -15,7 +15,7 @@ teardown() { teardown_env; }
 
 KEYS="should_push decision reason result version previous_version package_version image_ref tag tags"
 
-# expect_keys PREFIX...: the parsed $GITHUB_OUTPUT has exactly the SPEC 6
+# expect_keys PREFIX...: the parsed $GITHUB_OUTPUT has exactly the documented
 # keys under each PREFIX ("" for the unprefixed set), nothing else.
 expect_keys() {
 	python3 - "$GITHUB_OUTPUT.json" "$KEYS" "$@" <<'PY'
@@ -64,7 +64,7 @@ push_requirements() {
 	assert_decision executor-layer release changed
 }
 
-@test "GITHUB_OUTPUT: every SPEC 6 key for both tracks, in key<<DELIM form" {
+@test "GITHUB_OUTPUT: every documented key for both tracks, in key<<DELIM form" {
 	push_requirements
 	run --separate-stderr ovm plan
 	[ "$status" -eq 0 ]

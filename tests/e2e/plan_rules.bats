@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# ovm-release plan: every rule of SPEC 3.2 (stage A) and 3.3 (stage B), the
-# version rules of SPEC 2.2 and the Dockerfile rules of SPEC 2.1, decision
-# AND reason, on real repositories.  The tests pin SPEC, not the code.
+# ovm-release plan: every rule of doc/decisions.md#stage-a and #stage-b, the
+# version rules (#version-from-tags) and the Dockerfile rules (#version-from-a-dockerfile), decision
+# AND reason, on real repositories.  The tests pin the documented rules, not the code.
 
 load helper
 load plan_lib
@@ -733,7 +733,7 @@ PY2
 	[[ "$stderr" == *"server-base"*"0.6.0"* ]]
 }
 
-# ---- versions (SPEC 2.2) ----------------------------------------------------
+# ---- versions (doc/decisions.md#version-from-tags) ----------------------------------------------------
 
 @test "version: annotated and lightweight tags both count" {
 	git tag -a -m "rel" executor-layer@0.1.7
@@ -916,7 +916,7 @@ EOF
 	[ "$(jt executor-layer version_files)" = '[{"path": "package.json", "from": "0.1.3", "to": "0.1.4"}]' ]
 }
 
-# ---- Dockerfile (SPEC 2.1) ------------------------------------------------
+# ---- Dockerfile (doc/decisions.md#version-from-a-dockerfile) ------------------------------------------------
 
 @test "Dockerfile: a symlinked Dockerfile is exit 2 naming the path and mode" {
 	printf 'FROM ghcr.io/oomol/server-base:v0.6.0\n' >dockerfiles/real.dockerfile
@@ -1034,7 +1034,7 @@ EOF
 	[[ "$stderr" == *"digest"* ]]
 }
 
-# ---- A7 with --online (SPEC 6: plan --online fetches a missing before) -----
+# ---- A7 with --online (plan --online fetches a missing before) -----
 
 @test "A7: plan --online fetches a before the remote still has" {
 	git clone -q --no-local "$TEST_DIR/repo.git" "$TEST_DIR/other"
@@ -1065,7 +1065,7 @@ EOF
 	[[ "$stderr" == *"--before"* ]]
 }
 
-# ---- unreleased changes and catch_up (SPEC 3, after 3.3) --------------------
+# ---- unreleased changes and catch_up (doc/decisions.md#unreleased-changes) --------------------
 
 # catch_up_config: the default configuration with catch_up on for
 # executor-layer, in the working tree (plan reads it from there).
@@ -1113,7 +1113,7 @@ PY
 	assert_decision server-base skip unchanged
 }
 
-# ---- exit status (SPEC 6) ----------------------------------------------------
+# ---- exit status (doc/decisions.md#exit-codes) ----------------------------------------------------
 
 @test "exit status: the most severe track wins (2 over 1)" {
 	git checkout -q -b stray

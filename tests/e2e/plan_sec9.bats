@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# SPEC section 9: every place where ovm-release decides differently from the
+# doc/decisions.md#deviations: every place where ovm-release decides differently from the
 # original workflows, one test per row (as `plan` can show it).
 
 load helper
@@ -316,7 +316,7 @@ PY
 	[[ "$output" != *"tags as of the last fetch"* ]]
 }
 
-@test "sec9 local-only tags: plan --online warns that it ignores them (as run does, SPEC 4.3)" {
+@test "sec9 local-only tags: plan --online warns that it ignores them (as run does, doc/decisions.md#version-from-tags)" {
 	tag_both 0.1.9
 	commit_file requirements.txt "numpy==2.1.0" "feat: numpy"
 	pj --online

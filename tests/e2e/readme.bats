@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # The README's own instructions, followed on a generated repository shaped
-# like SPEC 1: the commands are read from the README's code blocks and the
+# like the default layout (doc/config.md): the commands are read from the README's code blocks and the
 # workflows from ci/github/, so that the test breaks when either drifts.
 # The remote is served over smart HTTP with a token (the GitHub App token
 # of the ready workflows); every check reads the bare remote's refs.
@@ -301,7 +301,7 @@ jobout() {
 	    "$TEST_DIR/job.$1.json" "$2"
 }
 
-# seed_over_http: the released repository (SPEC 1) in $TEST_DIR/repo, its
+# seed_over_http: the released repository (the default layout) in $TEST_DIR/repo, its
 # bare remote R served over HTTP behind the App token, pushes logged; cd
 # into it.
 seed_over_http() {
@@ -313,7 +313,7 @@ seed_over_http() {
 	cd "$TEST_DIR/repo"
 }
 
-@test "README, end to end: install into a DESTDIR, the ready workflows, a package.json push and a Dockerfile push release the tags of SPEC" {
+@test "README, end to end: install into a DESTDIR, the ready workflows, a package.json push and a Dockerfile push release the documented tags" {
 	# Install: the README's packaging line.
 	readme_install
 	[ -x "$PREFIX_DIR/bin/ovm-release" ]
@@ -324,7 +324,7 @@ seed_over_http() {
 	[ "$(command -v ovm-release)" = "$PREFIX_DIR/bin/ovm-release" ]
 	[ "$(ovm-release --version | head -n 1)" = "ovm-release $(cat "$ROOT/VERSION")" ]
 
-	# The released repository (SPEC 1), its remote served over HTTP with
+	# The released repository (the default layout), its remote served over HTTP with
 	# the App token; the developer pushes straight to it.
 	seed_over_http
 
@@ -418,7 +418,7 @@ refs/tags/cloud-executor-layer@0.1.4" "$(pushes "$R")"
 	expect_eq "main" "$AFTER" "$(rrev "$R" refs/heads/main)"
 	expect_eq "pushes" "refs/tags/server-base@0.6.0" "$(pushes "$R")"
 
-	# Every tag SPEC promises, and no other.
+	# Every tag the docs promise, and no other.
 	expect_eq "remote tags" "cloud-executor-layer@0.1.3 $(rrev "$R" refs/tags/cloud-executor-layer@0.1.3)
 cloud-executor-layer@0.1.4 $bump
 executor-layer@0.1.3 $(rrev "$R" refs/tags/executor-layer@0.1.3)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# ovm-release run (SPEC section 4) end to end, against a real git daemon on
+# ovm-release run (doc/decisions.md#what-run-does) end to end, against a real git daemon on
 # 127.0.0.1 whose hooks run (libgit2's file transport runs none and has no
 # compare-and-swap).  Every test checks what the REMOTE holds afterwards.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# ovm-release run over smart HTTP (SPEC 4.8): lighttpd + git-http-backend on
+# ovm-release run over smart HTTP (doc/decisions.md#credentials): lighttpd + git-http-backend on
 # 127.0.0.1 with basic auth (user x-access-token, password the token), the
 # credential sources in their order, and a remote that never answers.
 

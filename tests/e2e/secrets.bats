@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Secrets never leak (SPEC 4.8): a distinctive token is handed to the tool
+# Secrets never leak (doc/decisions.md#credentials): a distinctive token is handed to the tool
 # in every way it accepts one (OVM_RELEASE_TOKEN, GITHUB_TOKEN, an
 # http.<url>.extraheader, userinfo in the remote URL, the registry token)
 # and every command that may use it runs, on success and failure paths,

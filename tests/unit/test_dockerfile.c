@@ -4,7 +4,7 @@
 
 /*
  * Part 1: every row of dockerfile-from/expected.tsv is a test case, run
- * twice: as BuildKit reads it (flags 0) and with the SPEC policy
+ * twice: as BuildKit reads it (flags 0) and with ovm-release's policy
  * (OVM_DF_STRICT).  Part 2: hand-written rows for what the corpus does not
  * pin down (lines, hints, stages, escapes, the shell modifiers).
  */
@@ -23,7 +23,7 @@ static struct corpus_row *corpus;
 static size_t ncorpus;
 
 /*
- * Rule UNSET-EMPTY rows under OVM_DF_STRICT.  SPEC 2.1 makes a *bare*
+ * Rule UNSET-EMPTY rows under OVM_DF_STRICT.  doc/decisions.md#version-from-a-dockerfile makes a *bare*
  * $NAME / ${NAME} without a value an error naming it; a modifier that
  * supplies the value (${X:-w}, ${X:+w}) is the author saying what an unset
  * X means, so those rows (var NULL) keep their BuildKit result.
@@ -428,7 +428,7 @@ static const struct hand_row hand_rows[] = {
 	{ "lone $ is literal", "FROM a:1$\n", 0, NULL, 0, E, NULL, NULL, 1,
 	  "invalid image reference 'a:1$'" },
 
-	/* SPEC policy: unset ARGs */
+	/* ovm-release's policy: unset ARGs */
 	{ "undeclared, BuildKit", "FROM a:1${V}\n", 0, NULL, 0, 0, "a:1", "1",
 	  1, NULL },
 	{ "undeclared, strict", "FROM a:1${V}\n", 0, NULL, S, E, NULL, NULL,

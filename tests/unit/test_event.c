@@ -1,5 +1,5 @@
 /*
- * Event inputs (SPEC 3.1): every payload of corpus/github-events driven by
+ * Event inputs (doc/decisions.md#the-event): every payload of corpus/github-events driven by
  * events.tsv, then hand-written rows for payload errors, flags, skip
  * markers, object ids, branch names and the getenv/file reader.
  * Each row is its own cmocka test, so a failure names the row.

@@ -13,7 +13,7 @@
  *            tables ("Octo*", "[CB]at", "[1-2]00")
  *   ACT      nektos/act pkg/workflowpattern/workflow_pattern_test.go, a
  *            reimplementation of the dialect checked against GitHub
- *   SPEC     SPEC 3.3 / the brief for this module (ovm-release's contract)
+ *   DOC      doc/config.md#path-patterns / the brief for this module
  *   NEG      the complement of a documented example ("does not match")
  */
 #include "testutil.h"
@@ -154,88 +154,88 @@ static const struct match_row match_rows[] = {
 	    "escape\\backslash", 1 },
 	{ "ACT '.' is literal", { ".yml" }, "fyml", 0 },
 
-	/* SPEC: '**' depth rules from the brief. */
-	{ "SPEC a/**/b zero dirs", { "a/**/b" }, "a/b", 1 },
-	{ "SPEC a/**/b one dir", { "a/**/b" }, "a/x/b", 1 },
-	{ "SPEC a/**/b deep", { "a/**/b" }, "a/x/y/z/b", 1 },
-	{ "SPEC a/**/b not a prefix", { "a/**/b" }, "ab", 0 },
-	{ "SPEC a/**/b not a/xb", { "a/**/b" }, "a/xb", 0 },
-	{ "SPEC **/**/x collapses", { "**/**/x" }, "x", 1 },
-	{ "SPEC **/**/x collapses", { "**/**/x" }, "a/b/x", 1 },
-	{ "SPEC dir/** below dir", { "dir/**" }, "dir/a/b/c.txt", 1 },
-	{ "SPEC dir/** not dir itself", { "dir/**" }, "dir", 0 },
-	{ "SPEC dir/** not dirx", { "dir/**" }, "dirx/a", 0 },
-	{ "SPEC a**/b: '**' inside a segment is '.*'", { "a**/b" }, "a/b",
+	/* DOC: '**' depth rules from the brief. */
+	{ "DOC a/**/b zero dirs", { "a/**/b" }, "a/b", 1 },
+	{ "DOC a/**/b one dir", { "a/**/b" }, "a/x/b", 1 },
+	{ "DOC a/**/b deep", { "a/**/b" }, "a/x/y/z/b", 1 },
+	{ "DOC a/**/b not a prefix", { "a/**/b" }, "ab", 0 },
+	{ "DOC a/**/b not a/xb", { "a/**/b" }, "a/xb", 0 },
+	{ "DOC **/**/x collapses", { "**/**/x" }, "x", 1 },
+	{ "DOC **/**/x collapses", { "**/**/x" }, "a/b/x", 1 },
+	{ "DOC dir/** below dir", { "dir/**" }, "dir/a/b/c.txt", 1 },
+	{ "DOC dir/** not dir itself", { "dir/**" }, "dir", 0 },
+	{ "DOC dir/** not dirx", { "dir/**" }, "dirx/a", 0 },
+	{ "DOC a**/b: '**' inside a segment is '.*'", { "a**/b" }, "a/b",
 	    1 },
-	{ "SPEC a**/b", { "a**/b" }, "ax/y/b", 1 },
-	{ "SPEC a**/b has a '/'", { "a**/b" }, "ab", 0 },
-	{ "SPEC '*' matches dot files", { "*" }, ".gitignore", 1 },
-	{ "SPEC '**' matches dot dirs", { ".github/**" },
+	{ "DOC a**/b", { "a**/b" }, "ax/y/b", 1 },
+	{ "DOC a**/b has a '/'", { "a**/b" }, "ab", 0 },
+	{ "DOC '*' matches dot files", { "*" }, ".gitignore", 1 },
+	{ "DOC '**' matches dot dirs", { ".github/**" },
 	    ".github/workflows/tag-executor-layer.yml", 1 },
 
-	/* SPEC: '!' and the last match wins. */
-	{ "SPEC only exclusions match nothing", { "!a.md" }, "b.md", 0 },
-	{ "SPEC only exclusions match nothing", { "!a.md" }, "a.md", 0 },
-	{ "SPEC empty filter matches nothing", { NULL }, "a.md", 0 },
-	{ "SPEC exclusion then inclusion", { "!docs/**", "docs/**" },
+	/* DOC: '!' and the last match wins. */
+	{ "DOC only exclusions match nothing", { "!a.md" }, "b.md", 0 },
+	{ "DOC only exclusions match nothing", { "!a.md" }, "a.md", 0 },
+	{ "DOC empty filter matches nothing", { NULL }, "a.md", 0 },
+	{ "DOC exclusion then inclusion", { "!docs/**", "docs/**" },
 	    "docs/a.md", 1 },
-	{ "SPEC inclusion then exclusion", { "docs/**", "!docs/**" },
+	{ "DOC inclusion then exclusion", { "docs/**", "!docs/**" },
 	    "docs/a.md", 0 },
-	{ "SPEC re-exclude after re-include",
+	{ "DOC re-exclude after re-include",
 	    { "**", "!docs/**", "docs/keep/**", "!docs/keep/tmp/**" },
 	    "docs/keep/tmp/x", 0 },
-	{ "SPEC re-include", { "**", "!docs/**", "docs/keep/**",
+	{ "DOC re-include", { "**", "!docs/**", "docs/keep/**",
 	    "!docs/keep/tmp/**" }, "docs/keep/x", 1 },
-	{ "SPEC '!' later in a pattern is literal", { "a!b" }, "a!b", 1 },
-	{ "SPEC '!!x' excludes literal '!x'", { "*", "!!x" }, "!x", 0 },
+	{ "DOC '!' later in a pattern is literal", { "a!b" }, "a!b", 1 },
+	{ "DOC '!!x' excludes literal '!x'", { "*", "!!x" }, "!x", 0 },
 
-	/* SPEC: '?' and '+' repeat the preceding character or class. */
-	{ "SPEC docs?/x optional s", { "docs?/x" }, "doc/x", 1 },
-	{ "SPEC docs?/x", { "docs?/x" }, "docs/x", 1 },
-	{ "SPEC a+ one or more", { "a+.txt" }, "aaa.txt", 1 },
-	{ "SPEC a+ one or more", { "a+.txt" }, ".txt", 0 },
-	{ "SPEC class repeated", { "v[0-9]+" }, "v2024", 1 },
-	{ "SPEC class repeated, no '/'", { "v[0-9a-z]+" }, "v1/2", 0 },
-	{ "SPEC escaped char repeated", { "a\\.?b" }, "ab", 1 },
-	{ "SPEC escaped char repeated", { "a\\.?b" }, "a.b", 1 },
-	{ "SPEC multibyte char repeated whole", { "caf\xc3\xa9?" }, "caf",
+	/* DOC: '?' and '+' repeat the preceding character or class. */
+	{ "DOC docs?/x optional s", { "docs?/x" }, "doc/x", 1 },
+	{ "DOC docs?/x", { "docs?/x" }, "docs/x", 1 },
+	{ "DOC a+ one or more", { "a+.txt" }, "aaa.txt", 1 },
+	{ "DOC a+ one or more", { "a+.txt" }, ".txt", 0 },
+	{ "DOC class repeated", { "v[0-9]+" }, "v2024", 1 },
+	{ "DOC class repeated, no '/'", { "v[0-9a-z]+" }, "v1/2", 0 },
+	{ "DOC escaped char repeated", { "a\\.?b" }, "ab", 1 },
+	{ "DOC escaped char repeated", { "a\\.?b" }, "a.b", 1 },
+	{ "DOC multibyte char repeated whole", { "caf\xc3\xa9?" }, "caf",
 	    1 },
-	{ "SPEC multibyte char repeated whole", { "caf\xc3\xa9?" },
+	{ "DOC multibyte char repeated whole", { "caf\xc3\xa9?" },
 	    "caf\xc3\xa9", 1 },
-	{ "SPEC multibyte char repeated whole", { "caf\xc3\xa9?" },
+	{ "DOC multibyte char repeated whole", { "caf\xc3\xa9?" },
 	    "caf\xc3", 0 },
 
-	/* SPEC: escapes and regex metacharacters are literal. */
-	{ "SPEC \\* literal", { "a\\*b" }, "a*b", 1 },
-	{ "SPEC \\* literal", { "a\\*b" }, "axb", 0 },
-	{ "SPEC \\? literal", { "a\\?" }, "a?", 1 },
-	{ "SPEC \\? literal", { "a\\?" }, "a", 0 },
-	{ "SPEC \\+ literal", { "c\\+\\+" }, "c++", 1 },
-	{ "SPEC \\[ literal", { "\\[x]" }, "[x]", 1 },
-	{ "SPEC ']' alone literal", { "a]" }, "a]", 1 },
-	{ "SPEC regex syntax literal", { "(a|b){2}$^" }, "(a|b){2}$^", 1 },
-	{ "SPEC regex syntax literal", { "(a|b){2}$^" }, "aa", 0 },
-	{ "SPEC class with escaped ']'", { "[\\]a]" }, "]", 1 },
-	{ "SPEC class with '-' at the end", { "[a-]" }, "-", 1 },
-	{ "SPEC class never '/'", { "a[a-z]b" }, "a/b", 0 },
-	{ "SPEC non-UTF-8 path", { "*" }, "\xff\xfe", 1 },
-	{ "SPEC newline in a name", { "*" }, "a\nb", 1 },
-	{ "SPEC pathological pattern stays linear", { "*a*a*a*a*a*a*a*a*b" },
+	/* DOC: escapes and regex metacharacters are literal. */
+	{ "DOC \\* literal", { "a\\*b" }, "a*b", 1 },
+	{ "DOC \\* literal", { "a\\*b" }, "axb", 0 },
+	{ "DOC \\? literal", { "a\\?" }, "a?", 1 },
+	{ "DOC \\? literal", { "a\\?" }, "a", 0 },
+	{ "DOC \\+ literal", { "c\\+\\+" }, "c++", 1 },
+	{ "DOC \\[ literal", { "\\[x]" }, "[x]", 1 },
+	{ "DOC ']' alone literal", { "a]" }, "a]", 1 },
+	{ "DOC regex syntax literal", { "(a|b){2}$^" }, "(a|b){2}$^", 1 },
+	{ "DOC regex syntax literal", { "(a|b){2}$^" }, "aa", 0 },
+	{ "DOC class with escaped ']'", { "[\\]a]" }, "]", 1 },
+	{ "DOC class with '-' at the end", { "[a-]" }, "-", 1 },
+	{ "DOC class never '/'", { "a[a-z]b" }, "a/b", 0 },
+	{ "DOC non-UTF-8 path", { "*" }, "\xff\xfe", 1 },
+	{ "DOC newline in a name", { "*" }, "a\nb", 1 },
+	{ "DOC pathological pattern stays linear", { "*a*a*a*a*a*a*a*a*b" },
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaac", 0 },
 
-	/* SPEC 1: the embedded default's paths. */
-	{ "SPEC default trigger", { "dockerfiles/server-base.dockerfile" },
+	/* DOC (doc/config.md#the-default-configuration): the embedded default's paths. */
+	{ "DOC default trigger", { "dockerfiles/server-base.dockerfile" },
 	    "dockerfiles/server-base.dockerfile", 1 },
-	{ "SPEC default trigger '.' literal",
+	{ "DOC default trigger '.' literal",
 	    { "dockerfiles/server-base.dockerfile" },
 	    "dockerfiles/server-basexdockerfile", 0 },
-	{ "SPEC default trigger", { "package.json", "requirements.txt" },
+	{ "DOC default trigger", { "package.json", "requirements.txt" },
 	    "requirements.txt", 1 },
-	{ "SPEC default trigger", { "package.json", "requirements.txt" },
+	{ "DOC default trigger", { "package.json", "requirements.txt" },
 	    "sub/package.json", 0 },
-	{ "SPEC default watch", { ".github/workflows/tag-executor-layer.yml" },
+	{ "DOC default watch", { ".github/workflows/tag-executor-layer.yml" },
 	    ".github/workflows/tag-executor-layer.yml", 1 },
 };
 
@@ -606,7 +606,7 @@ static const struct tmatch_row tmatch_rows[] = {
 	{ EL, "executor-layer@1.2.3+build.5", 1, "1.2.3+build.5" },
 	{ EL, "executor-layer@1.2.3-rc.1+sha.0abc", 1, "1.2.3-rc.1+sha.0abc" },
 	{ EL, "executor-layer@1.2.3+001", 1, "1.2.3+001" },
-	/* Not SemVer 2.0 (SPEC 2.2, 9: "01.2.3" is ignored). */
+	/* Not SemVer 2.0 (doc/decisions.md#version-from-tags, #deviations: "01.2.3" is ignored). */
 	{ EL, "executor-layer@01.2.3", 0, NULL },
 	{ EL, "executor-layer@1.02.3", 0, NULL },
 	{ EL, "executor-layer@1.2.03", 0, NULL },
@@ -645,7 +645,7 @@ static const struct tmatch_row tmatch_rows[] = {
 	{ "{version}-linux", "1.2.3-linux", 1, "1.2.3" },
 	{ "{version}-linux", "1.2.3", 0, NULL },
 	{ "v{version}", "v0.6.0", 1, "0.6.0" },
-	/* The commit template (SPEC 2.2): the whole first line. */
+	/* The commit template (doc/decisions.md#the-bump-commit): the whole first line. */
 	{ COMMIT, "chore(release): bump executor layer version to 0.1.5", 1,
 	    "0.1.5" },
 	{ COMMIT, "chore(release): bump executor layer version to 0.1.5 ", 0,

@@ -205,7 +205,7 @@ test_lazy_matches_eager(void **state)
 	}
 }
 
-/* A quiet push asks for the changed paths and nothing else (SPEC 3.3). */
+/* A quiet push asks for the changed paths and nothing else (doc/decisions.md#stage-a, A8). */
 static void
 test_quiet_push_asks_only_changed(void **state)
 {

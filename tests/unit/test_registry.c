@@ -5,7 +5,7 @@
 /*
  * The pure parts of registry.c: the WWW-Authenticate Bearer challenge
  * (RFC 6750 / RFC 9110 auth-params, as registries send it), the base URL
- * of a registry domain (SPEC 8: docker.io -> registry-1.docker.io,
+ * of a registry domain (doc/decisions.md#image-checks: docker.io -> registry-1.docker.io,
  * loopback over plain HTTP as Docker does), and the credentials of a
  * ~/.docker/config.json "auths" entry.
  */

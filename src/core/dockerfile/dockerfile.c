@@ -1,5 +1,5 @@
 /*
- * The base image of a Dockerfile (SPEC 2.1).  This follows BuildKit's
+ * The base image of a Dockerfile (doc/decisions.md#version-from-a-dockerfile).  This follows BuildKit's
  * frontend/dockerfile step by step, because the image that matters is the
  * one BuildKit builds, not the one a regex finds:
  *   parser/parser.go         physical lines, directives, continuations
@@ -110,7 +110,7 @@ find_arg(const struct df_parser *p, const char *key)
 	return NULL;
 }
 
-/* SPEC 2.1 on top of BuildKit, then the reference grammar. */
+/* doc/decisions.md#version-from-a-dockerfile on top of BuildKit, then the reference grammar. */
 static int
 check_policy(struct df_parser *p, const struct df_env *env,
     const struct df_stage *st, unsigned flags, struct ovm_imageref *ref)

@@ -26,7 +26,7 @@
  * file is read (here-document bodies of RUN/COPY/ADD skipped) and every
  * FROM is expanded, as BuildKit fails on any of them.
  *
- * Policy on top of BuildKit (SPEC 2.1): FROM scratch, a reference without a
+ * Policy on top of BuildKit (doc/decisions.md#version-from-a-dockerfile): FROM scratch, a reference without a
  * tag, and a digest without a tag are errors; with OVM_DF_STRICT, so is a
  * bare $NAME / ${NAME} in the reference whose ARG is undeclared or has no
  * value (BuildKit would make it "" and build another image), and any use of
