@@ -35,7 +35,7 @@ export OVM_VALGRIND_LOGS="$build/logs"
 export OVM_VALGRIND_SUPP="$root/tests/valgrind.supp"
 export OVM_TEST_VALGRIND=1
 export OVM_ROOT="$root"
-export OVM_CORPUS="${OVM_CORPUS:-$root/../shared/corpus}"
+export OVM_CORPUS="${OVM_CORPUS:-$root/tests/corpus}"
 # Valgrind is 20-50 times slower: the servers the tests start live longer.
 export SERVER_LIFETIME=900
 

@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
 export OVM_RELEASE="$root/$build/ovm-release"
 export OVM_ROOT="$root"
-export OVM_CORPUS="${OVM_CORPUS:-$root/../shared/corpus}"
+export OVM_CORPUS="${OVM_CORPUS:-$root/tests/corpus}"
 # Sanitizers: any report fails the run (leaks included).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=87}"

@@ -256,7 +256,7 @@ PY
 }
 
 @test "corpus payloads: tag/branch deleted, delete event, schedule are unsupported-event" {
-	local corpus=${OVM_CORPUS:-$BATS_TEST_DIRNAME/../../../shared/corpus}/github-events
+	local corpus=${OVM_CORPUS:-$BATS_TEST_DIRNAME/../corpus}/github-events
 	local f
 	[ -d "$corpus" ] || skip "no corpus at $corpus"
 	commit_file requirements.txt "numpy==2.1.0" "feat: numpy"

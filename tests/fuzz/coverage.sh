@@ -11,7 +11,7 @@ shift 2 2>/dev/null || shift $#
 targets=${*:-dockerfile semver pkgjson template config event ghoutput}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-corpus=${OVM_CORPUS:-$root/../shared/corpus}
+corpus=${OVM_CORPUS:-$root/tests/corpus}
 flags="-fprofile-instr-generate -fcoverage-mapping"
 make -s --no-print-directory CC=clang BUILD="$cov" SANITIZE=fuzzer-no-link \
 	OPT="-O1 -g $flags" "$cov/libovm.a"

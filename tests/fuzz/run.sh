@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs every libFuzzer target in BUILD for SECONDS each (make fuzz).
 # Usage: tests/fuzz/run.sh BUILD SECONDS [TARGET...]
-# Seeds: tests/fuzz/seeds/<target>/ and the shared corpus ($OVM_CORPUS or
-# ../shared/corpus), read in place, never copied into the repository.
+# Seeds: tests/fuzz/seeds/<target>/ and the corpora ($OVM_CORPUS or
+# tests/corpus), read in place, never copied into the grown corpus.
 # The growing corpus lives in BUILD/corpus/<target>, crashes in
 # BUILD/artifacts/.  Exit 1 when any target found a crash.
 set -u
@@ -11,7 +11,7 @@ secs=${2:-60}
 shift 2 2>/dev/null || shift $#
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
-corpus=${OVM_CORPUS:-$root/../shared/corpus}
+corpus=${OVM_CORPUS:-$root/tests/corpus}
 targets=${*:-dockerfile semver pkgjson template config event ghoutput}
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:fast_unwind_on_malloc=0"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"

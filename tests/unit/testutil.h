@@ -14,13 +14,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-/* The shared corpus: $OVM_CORPUS, else ../shared/corpus from the repo root. */
+/* The corpora: $OVM_CORPUS, else tests/corpus (the tests run from the root). */
 static inline const char *
 tu_corpus_dir(void)
 {
 	const char *d = getenv("OVM_CORPUS");
 
-	return d != NULL && *d != '\0' ? d : "../shared/corpus";
+	return d != NULL && *d != '\0' ? d : "tests/corpus";
 }
 
 /* Reads a whole file; returns a malloc'd buffer (NUL-terminated) or NULL. */
