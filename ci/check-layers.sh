@@ -137,7 +137,6 @@ if [ -n "$obj" ]; then
 	LC_ALL=C sort -o "$tmp/uses" "$tmp/uses"
 	LC_ALL=C join "$tmp/uses" "$tmp/defs" |
 	    awk '$2 != $3 { print $2, $3, $1 }' | LC_ALL=C sort -u >"$tmp/edges"
-	[ -n "${CHECK_LAYERS_EDGES:-}" ] && cp "$tmp/edges" "$CHECK_LAYERS_EDGES"
 	out=$(awk "$rank_awk"'
 	{
 		a = $1; b = $2; sub(/\.o$/, ".c", a); sub(/\.o$/, ".c", b)
